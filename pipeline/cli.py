@@ -1,0 +1,112 @@
+"""`wirebeam` command line: run, demo.
+
+Anything wirebeam does not know (--runner, --direct_num_workers, Dataflow
+options ...) passes through to Beam untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+USAGE = """wirebeam COMMAND [options] [Beam pipeline options]
+
+commands:
+  run    --feeds PATH_OR_URL --output DIR [--run-id ID] [--max-articles N] [--allow-hosts CIDR[,CIDR]]
+  demo   --output DIR     run the same job on the bundled sample corpus (served on 127.0.0.1)
+
+`wirebeam run --help` lists every option."""
+
+
+def _configure_logging(verbose: bool) -> None:
+    # Logs are for diagnosis: quiet on the happy path unless asked.
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:
+        for noisy in ("apache_beam", "trafilatura", "htmldate", "courlan", "urllib3"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+    logging.getLogger("wirebeam.progress").setLevel(logging.INFO)
+
+
+def _print_help() -> None:
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipeline.options import WirebeamOptions
+
+    parser = argparse.ArgumentParser(prog="wirebeam run", add_help=False)
+    WirebeamOptions._add_argparse_args(parser)
+    parser.print_help()
+    print("\nBeam options pass through, e.g. --runner DataflowRunner --project P --region R "
+          "--temp_location gs://B/tmp, or --direct_num_workers 2 --direct_running_mode multi_processing.")
+    del PipelineOptions
+
+
+def cmd_run(argv: list[str]) -> int:
+    from apache_beam.runners.runner import PipelineState
+
+    from pipeline.run import run
+    from pipeline.report import format_summary
+    from pipeline.sinks.manifest import manifest_path, read_manifest
+
+    plan, result = run(argv)
+    state = result.wait_until_finish()
+    location = manifest_path(plan.output, plan.run_id)
+    if state not in (PipelineState.DONE, None) and str(state) != "DONE":
+        print(f"wirebeam run {plan.run_id} ended in state {state}; nothing is final until {location} exists.", file=sys.stderr)
+        return 1
+    print(format_summary(read_manifest(location), location))
+    return 0
+
+
+def cmd_demo(argv: list[str]) -> int:
+    from pipeline.sample.server import SampleServer
+
+    parser = argparse.ArgumentParser(prog="wirebeam demo")
+    parser.add_argument("--output", required=True, help="folder to write the demo's output into")
+    parser.add_argument("--format", default="opml", choices=("opml", "yaml", "txt"), help="feed list format to use")
+    args, beam_args = parser.parse_known_args(argv)
+    with SampleServer() as server, tempfile.TemporaryDirectory(prefix="wirebeam-demo-") as tmp:
+        feed_list = server.feed_list_path(args.format, Path(tmp))
+        print(f"serving the bundled sample on {', '.join(sorted(server.origins.values()))}")
+        # The sample is ours and on loopback: open exactly that, and be quick about it.
+        return cmd_run(
+            ["--feeds", str(feed_list), "--output", args.output, "--allow-hosts", server.allow_hosts,
+             "--per-host-delay", "0.02", *beam_args]
+        )
+
+
+COMMANDS = {"run": cmd_run, "demo": cmd_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        print(f"wirebeam: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    if command == "run" and any(a in ("-h", "--help") for a in rest):
+        _print_help()
+        return 0
+    _configure_logging(verbose="--verbose" in rest)
+    rest = [a for a in rest if a != "--verbose"]
+    try:
+        return COMMANDS[command](rest)
+    except (ValueError, FileNotFoundError, PermissionError) as error:
+        print(f"wirebeam {command}: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a clear last word instead of a bare traceback
+        from pipeline.records import StageError
+
+        if isinstance(error, StageError):
+            print(f"wirebeam {command}: {error.message}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

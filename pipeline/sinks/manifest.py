@@ -1,0 +1,167 @@
+"""The run manifest: `OUTPUT/runs/<run_id>.json`, written last.
+
+It is computed inside the pipeline (not from runner metrics) so it is the same
+on every runner, and it is written by a step that waits for every data file,
+so its presence means the run finished. Readers should trust the files it
+lists, not a folder listing (renames on object stores are not atomic).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+from pipeline.records import DeadLetter
+from pipeline.sinks.parquet import WrittenFile
+from pipeline.sinks.schema import ARTICLE_SCHEMA_VERSION, DEAD_LETTER_SCHEMA_VERSION
+
+# Stage counters, in the order of the data's journey.
+STAGE_COUNTERS = ("items_seen", "items_queued", "pages_fetched", "extracted", "enriched", "written")
+
+
+def manifest_path(output: str, run_id: str) -> str:
+    return FileSystems.join(output, "runs", f"{run_id}.json")
+
+
+def count_fact(counter: str, feed_url: str | None) -> tuple[str, str]:
+    """A fact counted for the manifest: (counter, feed_url or '')."""
+    return (counter, feed_url or "")
+
+
+def dead_letter_fact(letter: DeadLetter) -> tuple[str, str]:
+    return (f"dead_letter:{letter.stage}:{letter.error_type}", letter.feed_url or "")
+
+
+def build_manifest(
+    *,
+    run: dict[str, Any],
+    counts: Iterable[tuple[tuple[str, str], int]],
+    feed_statuses: Iterable[dict[str, Any]],
+    files: Iterable[WrittenFile],
+    finished_at: datetime,
+) -> dict[str, Any]:
+    """Assemble the manifest from what the pipeline counted and wrote (pure)."""
+    totals: Counter[str] = Counter()
+    per_feed: dict[str, Counter[str]] = defaultdict(Counter)
+    by_stage: Counter[str] = Counter()
+    by_error: Counter[str] = Counter()
+    for (counter, feed_url), n in counts:
+        if counter.startswith("dead_letter:"):
+            _, stage, error_type = counter.split(":", 2)
+            by_stage[stage] += n
+            by_error[f"{stage}:{error_type}"] += n
+            totals["dead_lettered"] += n
+            if feed_url:
+                per_feed[feed_url]["dead_lettered"] += n
+            continue
+        totals[counter] += n
+        if feed_url:
+            per_feed[feed_url][counter] += n
+
+    feeds = []
+    statuses = sorted(feed_statuses, key=lambda s: s["feed_url"])
+    for status in statuses:
+        tally = per_feed.get(status["feed_url"], Counter())
+        feeds.append(
+            {
+                "feed_url": status["feed_url"],
+                "title": status.get("title"),
+                "ok": bool(status.get("ok")),
+                "error_type": status.get("error_type"),
+                "warnings": list(status.get("warnings") or []),
+                **{name: tally.get(name, 0) for name in (*STAGE_COUNTERS, "dead_lettered")},
+            }
+        )
+
+    files_by_kind: dict[str, list[dict[str, Any]]] = {"articles": [], "dead_letters": []}
+    for f in sorted(files, key=lambda f: (f.kind, f.path)):
+        files_by_kind.setdefault(f.kind, []).append({"path": f.path, "partition": f.partition, "rows": f.rows})
+
+    counters = {
+        "feeds_ok": sum(1 for s in statuses if s.get("ok")),
+        "feeds_failed": sum(1 for s in statuses if not s.get("ok")),
+        **{name: totals.get(name, 0) for name in STAGE_COUNTERS},
+        "dead_lettered": totals.get("dead_lettered", 0),
+        "dead_letters_by_stage": dict(sorted(by_stage.items())),
+        "dead_letters_by_error": dict(sorted(by_error.items())),
+        "article_rows_written": sum(f["rows"] for f in files_by_kind["articles"]),
+        "dead_letter_rows_written": sum(f["rows"] for f in files_by_kind["dead_letters"]),
+    }
+    return {
+        **run,
+        "status": "finished",
+        "finished_at": finished_at.astimezone(timezone.utc).isoformat(),
+        "schema_versions": {"article": ARTICLE_SCHEMA_VERSION, "dead_letter": DEAD_LETTER_SCHEMA_VERSION},
+        "counters": counters,
+        "feeds": feeds,
+        "files": files_by_kind,
+    }
+
+
+def write_json_atomically(path: str, document: dict[str, Any]) -> None:
+    folder = path.rsplit("/", 1)[0]
+    try:
+        FileSystems.mkdirs(folder)
+    except (IOError, OSError):
+        pass
+    temp_path = FileSystems.join(folder, f".{uuid.uuid4().hex}.tmp")
+    with FileSystems.create(temp_path, mime_type="application/json") as sink:
+        sink.write(json.dumps(document, indent=2, default=str).encode("utf-8"))
+    if FileSystems.exists(path):
+        FileSystems.delete([path])
+    FileSystems.rename([temp_path], [path])
+
+
+def read_manifest(path: str) -> dict[str, Any]:
+    with FileSystems.open(path) as source:
+        return json.loads(source.read().decode("utf-8"))
+
+
+class WriteManifestFn(beam.DoFn):
+    """Runs once, after every file is written (its side inputs wait for them)."""
+
+    def __init__(self, output: str, run: dict[str, Any]) -> None:
+        self._output = output
+        self._run = run
+
+    def process(self, _unused, counts, feed_statuses, files):
+        document = build_manifest(
+            run=self._run,
+            counts=counts,
+            feed_statuses=feed_statuses,
+            files=files,
+            finished_at=datetime.now(timezone.utc),
+        )
+        path = manifest_path(self._output, self._run["run_id"])
+        write_json_atomically(path, document)
+        yield path
+
+
+class WriteManifest(beam.PTransform):
+    """Counts facts, waits for the written files, and writes the manifest."""
+
+    def __init__(self, output: str, run: dict[str, Any]) -> None:
+        super().__init__()
+        self._output = output
+        self._run = run
+
+    def expand(self, inputs):
+        facts, feed_statuses, files = inputs
+        counts = facts | "CountFacts" >> beam.combiners.Count.PerElement()
+        pipeline = facts.pipeline
+        return (
+            pipeline
+            | "Once" >> beam.Create([None])
+            | "Write" >> beam.ParDo(
+                WriteManifestFn(self._output, self._run),
+                counts=beam.pvalue.AsList(counts),
+                feed_statuses=beam.pvalue.AsList(feed_statuses),
+                files=beam.pvalue.AsList(files),
+            )
+        )

@@ -1,0 +1,176 @@
+"""The output contract: Arrow schemas for articles and dead letters.
+
+Defined once here; `schemas/article.v1.json` and `schemas/dead_letter.v1.json`
+are generated from these (`python -m pipeline.sinks.schema --write schemas/`)
+and a test fails if they drift. Bump the version for any change a reader would
+notice (a removed or retyped column); adding a nullable column is still a bump.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+ARTICLE_SCHEMA_VERSION = 1
+DEAD_LETTER_SCHEMA_VERSION = 1
+
+_TS = pa.timestamp("us", tz="UTC")
+
+ENTITY = pa.struct(
+    [
+        ("text", pa.string()),
+        ("label", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("canonical", pa.string()),
+    ]
+)
+
+ENTITY_SUMMARY = pa.struct(
+    [
+        ("canonical", pa.string()),
+        ("label", pa.string()),
+        ("mentions", pa.int32()),
+        ("first_start", pa.int32()),
+    ]
+)
+
+QUANTITY = pa.struct(
+    [
+        ("text", pa.string()),
+        ("value", pa.float64()),
+        ("low", pa.float64()),
+        ("high", pa.float64()),
+        ("approximate", pa.bool_()),
+        ("qualifier", pa.string()),
+        ("category", pa.string()),
+        ("unit", pa.string()),
+        ("object", pa.string()),
+        ("trigger", pa.string()),
+        ("negated", pa.bool_()),
+        ("hypothetical", pa.bool_()),
+        ("attribution", pa.string()),
+        ("place", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("sentence_start", pa.int32()),
+        ("sentence_end", pa.int32()),
+    ]
+)
+
+EVENT_COUNT = pa.struct(
+    [
+        ("category", pa.string()),
+        ("low", pa.int64()),
+        ("high", pa.int64()),
+        ("approximate", pa.bool_()),
+        ("mentions", pa.int32()),
+    ]
+)
+
+
+def _field(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"doc": doc})
+
+
+ARTICLE_SCHEMA = pa.schema(
+    [
+        _field("article_id", pa.string(), "sha256 (first 32 hex) of the canonical URL; stable across runs", False),
+        _field("url", pa.string(), "URL fetched, after redirects", False),
+        _field("canonical_url", pa.string(), "normalised canonical URL (page's rel=canonical if on the same site, else the fetched URL), tracking parameters removed", False),
+        _field("feed_url", pa.string(), "feed the article was listed in"),
+        _field("feed_title", pa.string(), "title of that feed"),
+        _field("item_guid", pa.string(), "guid/id of the feed item"),
+        _field("item_title", pa.string(), "title given in the feed item"),
+        _field("item_summary", pa.string(), "summary/description of the feed item, as plain text"),
+        _field("source", pa.string(), "site name (page metadata, else the host)"),
+        _field("title", pa.string(), "article title"),
+        _field("authors", pa.list_(pa.string()), "author names, page metadata first, then feed item"),
+        _field("published_at", _TS, "publication time, UTC", False),
+        _field("published_at_source", pa.string(), "where published_at came from: page | feed | fetch", False),
+        _field("fetched_at", _TS, "when the page was fetched, UTC", False),
+        _field("language", pa.string(), "ISO 639-1 code (page metadata, else detected)"),
+        _field("description", pa.string(), "page description / standfirst"),
+        _field("tags", pa.list_(pa.string()), "categories and tags from page and feed, deduplicated"),
+        _field("image_url", pa.string(), "main image"),
+        _field("text", pa.string(), "clean body text", False),
+        _field("word_count", pa.int32(), "whitespace-separated words in text", False),
+        _field("content_sha256", pa.string(), "sha256 of the normalised body text (finds syndicated copies)", False),
+        _field("byline", pa.string(), "byline as printed (By ...), kept out of the body"),
+        _field("dateline_place", pa.string(), "place of the dateline (BAGHDAD, March 24 (Reuters) -)"),
+        _field("agency", pa.string(), "news agency named in the dateline or credits"),
+        _field("credits", pa.list_(pa.string()), "credit lines: (Reporting by ...; Editing by ...)"),
+        _field("entities", pa.list_(ENTITY), "named-entity mentions with character offsets into text"),
+        _field("entity_summary", pa.list_(ENTITY_SUMMARY), "one row per canonical entity, most mentioned first"),
+        _field("quantities", pa.list_(QUANTITY), "every numeric expression, with bounds and category"),
+        _field("event_counts", pa.list_(EVENT_COUNT), "article-level estimate of distinct people per category"),
+        _field("enrichment_status", pa.string(), "ok, or why enrichment left columns empty (e.g. skipped:language=de)"),
+        _field("run_id", pa.string(), "run that wrote the row", False),
+    ],
+    metadata={"wirebeam.schema": "article", "wirebeam.schema_version": str(ARTICLE_SCHEMA_VERSION)},
+)
+
+DEAD_LETTER_SCHEMA = pa.schema(
+    [
+        _field("stage", pa.string(), "feed_list | feed | page | extract | enrich | write", False),
+        _field("url", pa.string(), "URL (or input id) of what failed", False),
+        _field("feed_url", pa.string(), "feed the item came from"),
+        _field("error_type", pa.string(), "stable error code, e.g. http_error, timeout, blocked_address", False),
+        _field("message", pa.string(), "what happened and what to do next", False),
+        _field("http_status", pa.int32(), "last HTTP status, if any"),
+        _field("attempts", pa.int32(), "attempts made", False),
+        _field("failed_at", _TS, "when it failed, UTC", False),
+        _field("run_id", pa.string(), "run that recorded the failure", False),
+    ],
+    metadata={"wirebeam.schema": "dead_letter", "wirebeam.schema_version": str(DEAD_LETTER_SCHEMA_VERSION)},
+)
+
+
+def _type_to_json(t: pa.DataType) -> Any:
+    if pa.types.is_struct(t):
+        return {"struct": [{"name": f.name, "type": _type_to_json(f.type)} for f in t]}
+    if pa.types.is_list(t):
+        return {"list": _type_to_json(t.value_type)}
+    return str(t)
+
+
+def schema_to_json(schema: pa.Schema) -> dict[str, Any]:
+    """A reader-facing description of a schema: names, types, nullability, docs."""
+    meta = {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+    return {
+        "name": meta.get("wirebeam.schema"),
+        "version": int(meta.get("wirebeam.schema_version", "0")),
+        "fields": [
+            {
+                "name": f.name,
+                "type": _type_to_json(f.type),
+                "nullable": f.nullable,
+                "doc": (f.metadata or {}).get(b"doc", b"").decode(),
+            }
+            for f in schema
+        ],
+    }
+
+
+PUBLISHED_SCHEMAS = {
+    f"article.v{ARTICLE_SCHEMA_VERSION}.json": ARTICLE_SCHEMA,
+    f"dead_letter.v{DEAD_LETTER_SCHEMA_VERSION}.json": DEAD_LETTER_SCHEMA,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Write the published schema files.")
+    parser.add_argument("--write", type=Path, required=True, help="folder to write schema JSON into")
+    args = parser.parse_args()
+    args.write.mkdir(parents=True, exist_ok=True)
+    for name, schema in PUBLISHED_SCHEMAS.items():
+        (args.write / name).write_text(json.dumps(schema_to_json(schema), indent=2) + "\n")
+        print(args.write / name)
+
+
+if __name__ == "__main__":
+    main()
