@@ -16,7 +16,9 @@ def format_summary(manifest: dict[str, Any], manifest_location: str) -> str:
         f"wirebeam run {manifest['run_id']} finished",
         f"  feeds        {c['feeds_ok']} ok, {c['feeds_failed']} failed (of {manifest.get('feeds_listed', '?')} listed)",
         f"  items        {c['items_seen']} seen, {c['items_queued']} queued after de-duplication",
-        f"  pages        {c['pages_fetched']} fetched, {c['extracted']} extracted, {c['enriched']} enriched",
+        f"  pages        {c['pages_fetched']} fetched, {c['extracted']} extracted "
+        f"({c['extracted'] - c['distinct_articles']} duplicates), {c['enriched']} enriched"
+        + (f", {c['not_enriched']} not enriched" if c["not_enriched"] else ""),
         f"  written      {c['article_rows_written']} articles in {len(files.get('articles', []))} files, "
         f"{c['dead_letter_rows_written']} dead letters",
     ]

@@ -19,6 +19,7 @@ from pipeline.feeds.feedlist import load_feed_list
 from pipeline.feeds.transforms import PollFeeds
 from pipeline.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
 from pipeline.fetch.transforms import DedupeItems, FetchPages, LimitItems
+from pipeline.extract.dedupe import DedupeArticles
 from pipeline.extract.transforms import ExtractArticles
 from pipeline.options import DEFAULT_LOCAL_RUNNER, WirebeamOptions, new_run_id, validate_run_id
 from pipeline.records import DeadLetter, FeedSource
@@ -114,7 +115,7 @@ def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) ->
         items = items | "LimitItems" >> LimitItems(wb.max_articles)
     fetched = items | "FetchPages" >> FetchPages(plan.policy, concurrency=wb.fetch_concurrency)
     extracted = fetched.pages | "ExtractArticles" >> ExtractArticles(plan.run_id)
-    articles = extracted.articles
+    articles = distinct = extracted.articles | "DedupeArticles" >> DedupeArticles()
     enrich_dead = []
     if not wb.no_enrich:
         from pipeline.enrich.transforms import EnrichArticles
@@ -149,6 +150,7 @@ def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) ->
         items | "CountItemsQueued" >> beam.Map(lambda item: count_fact("items_queued", item.feed_url)),
         fetched.pages | "CountPagesFetched" >> beam.Map(lambda page: count_fact("pages_fetched", page.item.feed_url)),
         extracted.articles | "CountExtracted" >> beam.Map(lambda row: count_fact("extracted", row.get("feed_url"))),
+        distinct | "CountDistinct" >> beam.Map(lambda row: count_fact("distinct_articles", row.get("feed_url"))),
         articles | "CountEnriched" >> beam.Map(
             lambda row: count_fact("enriched" if row.get("enrichment_status") == "ok" else "not_enriched", row.get("feed_url"))
         ),

@@ -7,7 +7,7 @@ never turn into body entities. Pure functions, no I/O.
 
 What is recognised:
   - a byline paragraph among the first three: "By Jane Doe and John Roe",
-    "By JANE DOE, Reuters", "By Jane Doe | AP"; also glued to a dateline
+    "By JANE DOE, Reuters", "By Jane Doe | AP", "Von Martina Imboden"; also glued to a dateline
     ("By Jane Doe LONDON (Reuters) - ..."). A paragraph is a byline only if
     everything after "By" is names (capitalised words, a few particles such as
     "de", "van", "al-"), optionally followed by an agency — so "By contrast, the
@@ -16,12 +16,16 @@ What is recognised:
     ("BAGHDAD", "NEW YORK", "KABUL, Afghanistan", "SPRINGFIELD, Ill."), or a
     capitalised place when an agency follows ("Geneva (AFP) -"), then an
     optional date ("March 24", "Jan. 5", "24 March", "March 24, 2023"), an
-    optional agency in parentheses or slashes, and a dash or colon;
-  - credit lines among the last four paragraphs: "(Reporting by X; Additional
-    reporting by Y; Writing by Z; Editing by W)" (also glued to the end of the
-    last paragraph), "— Reporting by ...", "Compiled by ...", "Associated Press
-    writer X in Y contributed to this report.", plus Reuters' "Our Standards: ..."
-    line (removed, not a credit).
+    optional agency in parentheses or slashes, and a dash or colon. The place is
+    kept as printed ("BAGHDAD", "Geneva"); a region after it ("Afghanistan",
+    "Ill.") goes to `dateline_region`;
+  - credit lines among the last four paragraphs, each kept as printed, one
+    string per line: "(Reporting by X; Additional reporting by Y; Writing by Z;
+    Editing by W)" (also glued to the end of the last paragraph), "— Reporting
+    by ..." (dash dropped), "Compiled by ...", "Associated Press writer X in Y
+    contributed to this report.", AFP/dpa sign-offs ("ag/jm/rlp", "mi/dpa");
+    Reuters' "Our Standards: ..." line is removed, not a credit.
+    `credit_roles()` splits a credit line into its roles.
 The agency comes from the dateline, else the byline, else the credits.
 """
 
@@ -125,6 +129,11 @@ _NOT_PLACES = frozenset(
         "ANALYSIS", "OPINION", "EDITOR'S NOTE", "EDITORS NOTE", "NOTE", "CORRECTION", "FILE", "FACTBOX",
         "EXPLAINER", "REVIEW", "READ MORE", "ADVERTISEMENT", "SPONSORED", "I", "A", "OK", "US", "UK",
         "WARNING", "SPOILER", "Q", "FAQ", "TL;DR", "PS", "WHAT", "WHY", "HOW", "WHEN", "WHO", "WHERE",
+        "THE END", "THE", "IT", "WE", "HE", "SHE", "THEY", "YES", "NO",
+        # Organisations that open ledes ("NATO - the alliance ..."); a dateline names a place.
+        "NATO", "EU", "UN", "FBI", "CIA", "IMF", "OPEC", "NASA", "BBC", "ISIS", "ECB", "FIFA", "UEFA",
+        "IAEA", "ASEAN", "NHS", "GOP", "SEC", "FDA", "CDC", "EPA", "WTO", "OECD", "G7", "G20", "UNICEF",
+        "UNHCR", "ICC", "ICJ", "IDF", "CEO", "AI", "GDP",
     }
 )
 
@@ -132,12 +141,14 @@ _PARTICLES = r"(?:de|da|do|dos|das|del|della|di|du|des|la|le|van|von|der|den|ter
 _NAME_WORD = r"(?:[A-Z][\w'’.\-]*|[A-Z]\.)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLES}\s+){{0,2}}(?:al-|el-)?{_NAME_WORD}){{0,4}}"
 _NAME_LIST = rf"{_NAME}(?:\s*(?:,\s*and|,|and|&)\s+{_NAME})*"
+# "By" and its equivalents in German, French, Spanish/Portuguese and Dutch bylines.
+_BY = r"(?:[Bb][Yy]|Von|VON|Par|PAR|Por|POR|Door|DOOR)"
 _BYLINE_RE = re.compile(
-    rf"^(?P<prefix>(?i:by))\s+(?P<names>{_NAME_LIST})"
+    rf"^(?P<prefix>{_BY})\s+(?P<names>{_NAME_LIST})"
     rf"(?:\s*(?:,|\||/|-|–|—|\bof\b|\bfor\b)\s*(?P<org>(?:the\s+)?[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){{0,3}}))?"
     r"\s*$"
 )
-_BYLINE_PREFIX_RE = re.compile(rf"^(?i:by)\s+(?P<names>{_NAME_LIST})\s+(?=[A-Z])")
+_BYLINE_PREFIX_RE = re.compile(rf"^{_BY}\s+(?P<names>{_NAME_LIST})\s+(?=[A-Z])")
 # Words that make "By X" an adverbial phrase, not a byline.
 _NOT_NAMES = frozenset(
     {
@@ -145,12 +156,12 @@ _NOT_NAMES = frozenset(
         "default", "design", "definition", "all", "way", "monday", "tuesday", "wednesday", "thursday",
         "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
         "august", "september", "october", "november", "december", "noon", "midnight", "morning",
-        "evening", "night", "tonight", "tomorrow", "today", "yesterday", "2020", "early", "late",
+        "evening", "night", "tonight", "tomorrow", "today", "yesterday", "early", "late",
         "mid", "some", "most", "many", "one", "two", "three", "its", "his", "her", "their", "our",
-        "my", "your", "a", "an", "in", "on", "at", "year", "next", "last", "end", "friday's",
+        "my", "your", "a", "an", "in", "on", "at", "year", "next", "last", "end",
         "doing", "using", "taking", "making", "being", "having", "staff", "chance", "accident",
         "mistake", "hand", "car", "train", "plane", "air", "sea", "land", "foot", "email", "phone",
-        "mail", "post", "itself", "himself", "herself", "themselves", "comparison,", "contrast,",
+        "mail", "post", "itself", "himself", "herself", "themselves",
     }
 )
 
@@ -168,7 +179,8 @@ _CONTRIBUTED_RE = re.compile(
 _FURNITURE_LINE_RE = re.compile(
     r"^(?:Our Standards:\s*The Thomson Reuters Trust Principles\.?|_{3,}|-{3,}|\*{3,}|#{3,})\s*$", re.I
 )
-_LOWER_IN_PLACES = frozenset({"de", "da", "do", "del", "la", "le", "les", "of", "upon", "on", "am", "an", "the", "es", "al", "el"})
+# AFP and dpa sign off with staff initials: "ag/jm/rlp", "mi/dpa".
+_SIGNOFF_RE = re.compile(r"^[a-z]{1,5}(?:/[a-z]{1,5}){1,5}$")
 _TRAILING_SPACE_RE = re.compile(r"[ \t\u00a0]+")
 
 
@@ -178,10 +190,11 @@ class WireParts:
 
     text: str
     byline: str | None = None
-    dateline_place: str | None = None
+    dateline_place: str | None = None  # as printed: "BAGHDAD", "KABUL", "Geneva"
+    dateline_region: str | None = None  # "Afghanistan" in "KABUL, Afghanistan (AP) —"
     dateline_date: date | None = None
     agency: str | None = None
-    credits: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()  # one string per credit line, as printed
 
 
 def agency_name(printed: str | None) -> str | None:
@@ -226,6 +239,11 @@ def resolve_dateline_date(month: int, day: int, year: int | None, published_at: 
     return min(candidates, key=lambda d: abs(d - anchor))
 
 
+def is_byline(text: str) -> bool:
+    """True for "By Jane Doe", "By JANE DOE, Reuters", "Von Martina Imboden"; False for "By contrast, ..."."""
+    return _match_byline(_TRAILING_SPACE_RE.sub(" ", text).strip()) is not None
+
+
 def _match_byline(paragraph: str) -> re.Match[str] | None:
     if len(paragraph) > 160:
         return None
@@ -251,7 +269,12 @@ def _match_dateline(paragraph: str) -> re.Match[str] | None:
             continue
         place = m.group("place").strip()
         if pattern is _DATELINE_UPPER_RE:
-            if place.upper() in _NOT_PLACES or len(place) < 2 or not any(c.isalpha() for c in place):
+            if (
+                place.upper() in _NOT_PLACES
+                or place.split()[0].upper() in ("DEAR", "BY", "FROM", "TO", "RE")
+                or len(place) < 2
+                or not any(c.isalpha() for c in place)
+            ):
                 continue
             # A colon after a bare upper-case word is a heading ("WARNING: ...") more often
             # than a dateline; accept a colon only for places of two letters or more words.
@@ -262,11 +285,11 @@ def _match_dateline(paragraph: str) -> re.Match[str] | None:
     return None
 
 
-def _dateline_fields(m: re.Match[str], published_at: datetime | None) -> tuple[str, date | None, str | None]:
-    place = _title_place(m.group("place").strip())
-    region = m.group("region")
-    if region:
-        place = f"{place}, {region.strip()}"
+def _dateline_fields(
+    m: re.Match[str], published_at: datetime | None
+) -> tuple[str, str | None, date | None, str | None]:
+    place = m.group("place").strip()
+    region = m.group("region").strip() if m.group("region") else None
     month_text = m.group("month") or m.group("month2")
     day_text = m.group("day") or m.group("day2")
     when = None
@@ -275,20 +298,13 @@ def _dateline_fields(m: re.Match[str], published_at: datetime | None) -> tuple[s
         year = int(m.group("year")) if m.group("year") else None
         when = resolve_dateline_date(month, int(day_text), year, published_at)
     agency = agency_name(m.group("agency") or m.group("agency_slash"))
-    return place, when, agency
+    return place, region, when, agency
 
 
-def _title_place(place: str) -> str:
-    """'NEW YORK' -> 'New York'; mixed-case places kept as printed."""
-    if place.upper() != place:
-        return place
-    parts = re.split(r"([\s\-])", place.lower())
-    titled = [p if (not p.strip() or p == "-" or (i and p in _LOWER_IN_PLACES)) else p.capitalize() for i, p in enumerate(parts)]
-    return "".join(titled)
-
-
-def _split_credit_body(body: str) -> list[str]:
-    return [c.strip(" .") for c in re.split(r"\s*;\s*|\s+and\s+(?=(?i:edit|writ|report|compil))", body) if c.strip(" .")]
+def credit_roles(credit: str) -> list[str]:
+    """'(Reporting by X; Editing by Y)' -> ['Reporting by X', 'Editing by Y'] (for readers who want roles)."""
+    body = credit.strip().strip("()").strip()
+    return [c.strip(" .") for c in re.split(r"\s*;\s*", body) if c.strip(" .")]
 
 
 def _take_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
@@ -302,24 +318,28 @@ def _take_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
         if _FURNITURE_LINE_RE.match(last):
             paragraphs.pop()
             continue
+        if _SIGNOFF_RE.match(last):
+            credits.insert(0, last)
+            paragraphs.pop()
+            continue
         whole = _CREDIT_PAREN_RE.match(last) if last.startswith("(") else None
         if whole:
-            credits[:0] = _split_credit_body(whole.group("body"))
+            credits.insert(0, last)
             paragraphs.pop()
             continue
         line = _CREDIT_LINE_RE.match(last)
         if line and len(last) <= 400:
-            credits[:0] = _split_credit_body(line.group("body"))
+            credits.insert(0, line.group("body").strip())
             paragraphs.pop()
             continue
         contributed = _CONTRIBUTED_RE.match(last)
         if contributed and len(last) <= 300:
-            credits[:0] = [contributed.group("body").rstrip(".")]
+            credits.insert(0, contributed.group("body").strip())
             paragraphs.pop()
             continue
         glued = _CREDIT_PAREN_RE.search(last)
         if glued:  # "... said. (Reporting by X; Editing by Y)"
-            credits[:0] = _split_credit_body(glued.group("body"))
+            credits.insert(0, glued.group(0).strip())
             paragraphs[-1] = last[: glued.start()].rstrip()
             if not paragraphs[-1]:
                 paragraphs.pop()
@@ -344,7 +364,7 @@ def split_wire_furniture(text: str, published_at: datetime | None = None) -> Wir
             break
 
     # Dateline: opens the first paragraph, possibly right after a glued byline.
-    place = when = dateline_agency = None
+    place = region = when = dateline_agency = None
     if paragraphs:
         first = paragraphs[0]
         m = _match_dateline(first)
@@ -358,7 +378,7 @@ def split_wire_furniture(text: str, published_at: datetime | None = None) -> Wir
                     first = rest
                     m = m2
         if m is not None:
-            place, when, dateline_agency = _dateline_fields(m, published_at)
+            place, region, when, dateline_agency = _dateline_fields(m, published_at)
             first = first[m.end():].lstrip()
         if first:
             paragraphs[0] = first
@@ -371,7 +391,7 @@ def split_wire_furniture(text: str, published_at: datetime | None = None) -> Wir
     if agency is None and byline_org:
         agency = agency_name(byline_org) if byline_org.lower().strip() in _AGENCIES else _find_agency_in(byline_org)
     if agency is None and byline:
-        agency = _find_agency_in(byline[2:])
+        agency = _find_agency_in(re.sub(rf"^{_BY}\s+", "", byline))
     if agency is None:
         for credit in credits:
             agency = _find_agency_in(credit)
@@ -381,6 +401,7 @@ def split_wire_furniture(text: str, published_at: datetime | None = None) -> Wir
         text="\n".join(paragraphs),
         byline=byline,
         dateline_place=place,
+        dateline_region=region,
         dateline_date=when,
         agency=agency,
         credits=tuple(credits),

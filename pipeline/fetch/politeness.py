@@ -26,6 +26,8 @@ class _HostState:
     delay: float | None = None  # robots Crawl-delay when longer than the policy's
     failures: int = 0  # consecutive failed fetches
     skipped_because: str | None = None
+    deferred_until: float = 0.0  # monotonic; the host asked us to stay away (Retry-After)
+    deferred_for: float = 0.0
 
 
 class HostGate:
@@ -87,6 +89,13 @@ class HostGate:
             st = self._state(host)
             st.next_start = max(st.next_start, time.monotonic() + seconds)
 
+    def defer(self, host: str, seconds: float) -> None:
+        """Refuse `host` with retry_later for `seconds`: it asked for a long pause."""
+        with self._cond:
+            st = self._state(host)
+            st.deferred_until = max(st.deferred_until, time.monotonic() + seconds)
+            st.deferred_for = seconds
+
     def check(self, host: str) -> None:
         with self._cond:
             self._raise_if_skipped(host, self._state(host))
@@ -97,6 +106,12 @@ class HostGate:
                 "host_skipped",
                 f"skipped {host}: it failed {self.failure_limit} fetches in a row this run "
                 f"(last: {st.skipped_because}); it is tried again on the next run",
+            )
+        if st.deferred_until > time.monotonic():
+            raise StageError(
+                "retry_later",
+                f"{host} asked to be left alone for {st.deferred_for:,.0f} s (Retry-After); "
+                "deferred to the next run",
             )
 
     @contextmanager

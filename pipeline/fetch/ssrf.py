@@ -99,6 +99,16 @@ class Target:
     address: IPAddress | None  # set when the host is an IP literal (any spelling)
 
     @property
+    def host_key(self) -> str:
+        """The politeness key: the host, plus the port when it is not 80/443.
+
+        http and https of one site share a key; servers on odd ports (tests,
+        the demo) are separate hosts, as in pipeline.fetch.transforms.host_of.
+        """
+        bracketed = f"[{self.host}]" if ":" in self.host else self.host
+        return bracketed if self.port in (80, 443) else f"{bracketed}:{self.port}"
+
+    @property
     def origin(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         default = DEFAULT_PORTS[self.scheme]
@@ -222,10 +232,11 @@ def _matching_block(ip: IPAddress) -> str:
 
 def _blocked_address_error(host: str, ip: IPAddress, why: str) -> StageError:
     shown = str(ip) if host.lower() == str(ip) else f"{host} ({ip})"
+    own, block = str(ipaddress.ip_network(ip)), _matching_block(ip)
+    wider = "" if block == own else f" (or {block})"
     return StageError(
         "blocked_address",
-        f"refused {shown}: {why}; pass --allow-hosts {ipaddress.ip_network(ip)} "
-        f"(or {_matching_block(ip)}) to fetch it on purpose",
+        f"refused {shown}: {why}; pass --allow-hosts {own}{wider} to fetch it on purpose",
     )
 
 

@@ -22,7 +22,9 @@ from pipeline.sinks.parquet import WrittenFile
 from pipeline.sinks.schema import ARTICLE_SCHEMA_VERSION, DEAD_LETTER_SCHEMA_VERSION
 
 # Stage counters, in the order of the data's journey.
-STAGE_COUNTERS = ("items_seen", "items_queued", "pages_fetched", "extracted", "enriched", "written")
+STAGE_COUNTERS = (
+    "items_seen", "items_queued", "pages_fetched", "extracted", "distinct_articles", "enriched", "not_enriched", "written",
+)
 
 
 def manifest_path(output: str, run_id: str) -> str:

@@ -1,0 +1,167 @@
+"""Beam transforms for the feed stage: FeedSource -> FeedItems, dead letters, per-feed status."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+import apache_beam as beam
+from apache_beam import pvalue
+from apache_beam.metrics import Metrics
+
+from pipeline.feeds.parse import DEFAULT_MAX_ITEMS, ParsedFeed, parse_feed
+from pipeline.records import DeadLetter, FeedSource, StageError
+
+if TYPE_CHECKING:
+    from pipeline.fetch.policy import FetchPolicy
+
+DEAD_LETTERS = "dead_letters"
+FEED_STATUS = "feed_status"
+ITEMS = "items"
+
+_log = logging.getLogger(__name__)
+
+
+def feed_status(
+    source: FeedSource,
+    *,
+    ok: bool,
+    title: str | None = None,
+    items: int = 0,
+    warnings: list[str] | tuple[str, ...] = (),
+    error_type: str | None = None,
+) -> dict[str, Any]:
+    """The per-feed record for the run manifest."""
+    return {
+        "feed_url": source.url,
+        "title": title or source.name,
+        "ok": ok,
+        "items": items,
+        "warnings": list(warnings),
+        "error_type": error_type,
+    }
+
+
+def poll_outcome(source: FeedSource, parsed: ParsedFeed) -> Iterator[Any]:
+    """What one successfully fetched feed becomes: its items, one dead letter per refused link, its status."""
+    for item in parsed.items:
+        yield dataclasses.replace(item, feed_url=source.url, feed_tags=source.tags)
+    for link, reason in parsed.rejected_links:
+        yield pvalue.TaggedOutput(
+            DEAD_LETTERS,
+            DeadLetter(stage="feed", url=link, error_type="bad_link", message=reason, feed_url=source.url),
+        )
+    yield pvalue.TaggedOutput(
+        FEED_STATUS,
+        feed_status(source, ok=True, title=parsed.title, items=len(parsed.items), warnings=parsed.warnings),
+    )
+
+
+class PollFeedFn(beam.DoFn):
+    """Fetch one FeedSource and parse it.
+
+    Main output: FeedItems. Tagged 'dead_letters': a DeadLetter(stage='feed') for
+    a feed that failed, and one per item link refused. Tagged 'feed_status':
+    one dict per feed (see `feed_status`).
+    """
+
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        client_factory: Callable[[], Any] | None = None,
+        max_items: int = DEFAULT_MAX_ITEMS,
+    ) -> None:
+        super().__init__()
+        self._policy = policy
+        self._client_factory = client_factory
+        self._max_items = max_items
+        self._client: Any = None
+        self._polled = Metrics.counter("feeds", "polled")
+        self._failed = Metrics.counter("feeds", "failed")
+        self._items = Metrics.counter("feeds", "items")
+        self._refused_links = Metrics.counter("feeds", "refused_links")
+
+    def setup(self) -> None:
+        self._client = (self._client_factory or self._default_client)()
+
+    def _default_client(self) -> Any:
+        from pipeline.fetch.http import HttpClient  # the fetch stage lives in its own package
+        from pipeline.fetch.policy import FetchPolicy
+
+        return HttpClient(self._policy if self._policy is not None else FetchPolicy())
+
+    def teardown(self) -> None:
+        if self._client is not None:
+            try:
+                self._client.close()
+            finally:
+                self._client = None
+
+    def process(self, source: FeedSource) -> Iterator[Any]:
+        self._polled.inc()
+        try:
+            response = self._client.fetch(source.url, kind="feed")
+            if getattr(response, "not_modified", False):
+                yield pvalue.TaggedOutput(
+                    FEED_STATUS, feed_status(source, ok=True, warnings=["not modified since the last poll"])
+                )
+                return
+            parsed = parse_feed(
+                response.body,
+                source.url,
+                response.headers.get("content-type"),
+                base_url=response.url,
+                max_items=self._max_items,
+                feed_tags=source.tags,
+            )
+        except Exception as error:  # one broken feed must never fail the bundle (Dataflow retries, then kills the job)
+            if not isinstance(error, StageError):
+                _log.exception("unexpected error polling %s", source.url)
+                error = StageError("internal_error", f"{type(error).__name__}: {error}")
+            self._failed.inc()
+            _log.info("feed %s failed: %s: %s", source.url, error.error_type, error.message)
+            yield pvalue.TaggedOutput(
+                DEAD_LETTERS,
+                DeadLetter(
+                    stage="feed",
+                    url=source.url,
+                    error_type=error.error_type,
+                    message=error.message,
+                    feed_url=source.url,
+                    http_status=error.http_status,
+                    attempts=error.attempts,
+                ),
+            )
+            yield pvalue.TaggedOutput(FEED_STATUS, feed_status(source, ok=False, error_type=error.error_type))
+            return
+        self._items.inc(len(parsed.items))
+        self._refused_links.inc(len(parsed.rejected_links))
+        yield from poll_outcome(source, parsed)
+
+
+class PollFeeds(beam.PTransform):
+    """FeedSources -> DoOutputsTuple with main 'items', 'dead_letters' and 'feed_status'."""
+
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        client_factory: Callable[[], Any] | None = None,
+        max_items: int = DEFAULT_MAX_ITEMS,
+    ) -> None:
+        super().__init__()
+        self._policy = policy
+        self._client_factory = client_factory
+        self._max_items = max_items
+
+    def expand(self, sources: beam.PCollection) -> pvalue.DoOutputsTuple:
+        return (
+            sources
+            # A feed list arrives as one bundle from Create; spread the feeds over workers.
+            | "SpreadFeeds" >> beam.Reshuffle()
+            | "PollFeed"
+            >> beam.ParDo(PollFeedFn(self._policy, self._client_factory, self._max_items)).with_outputs(
+                DEAD_LETTERS, FEED_STATUS, main=ITEMS
+            )
+        )
+

@@ -1,0 +1,175 @@
+"""End to end on a real Beam runner: the bundled sample served on loopback ->
+Parquet partitions, dead letters and manifest, read back with DuckDB, pyarrow
+and pandas. Two runs with different run ids into one folder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.sample.server import SampleServer
+from pipeline.sinks.schema import ARTICLE_SCHEMA, DEAD_LETTER_SCHEMA
+
+pytestmark = pytest.mark.slow
+
+RUNS = ("first-run", "second-run")
+
+
+def wirebeam(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    with SampleServer() as server:
+        lists = tmp_path_factory.mktemp("lists")
+        results = []
+        for run_id, fmt in zip(RUNS, ("opml", "yaml")):
+            feeds = server.feed_list_path(fmt, lists)
+            results.append(
+                wirebeam("run", "--feeds", str(feeds), "--output", str(out), "--run-id", run_id,
+                         "--allow-hosts", server.allow_hosts, "--per-host-delay", "0")
+            )
+        expected = server.expected()
+    for result in results:
+        assert result.returncode == 0, result.stderr[-3000:]
+    return out, results, expected
+
+
+def articles(out: Path, run_id: str) -> pd.DataFrame:
+    con = duckdb.connect()
+    return con.execute(
+        f"SELECT * FROM read_parquet('{out}/articles/*/*.parquet', hive_partitioning = true) WHERE run_id = ?",
+        [run_id],
+    ).df()
+
+
+def test_summary_says_what_was_written_and_where(demo):
+    out, results, _ = demo
+    stdout = results[0].stdout
+    assert "wirebeam run first-run finished" in stdout
+    assert f"{out}/articles/date=*/first-run-*.parquet" in stdout
+    assert "page:http_error x1" in stdout
+
+
+def test_articles_land_in_date_partitions_with_title_text_and_date(demo):
+    out, _, expected = demo
+    df = articles(out, "first-run")
+    assert len(df) >= 15
+    assert df["title"].str.len().min() > 0
+    assert df["text"].str.len().min() > 200
+    assert df["published_at"].notna().all()
+    assert df["date"].astype(str).nunique() >= 2
+    # the partition is the UTC date of published_at
+    assert (df["published_at"].dt.strftime("%Y-%m-%d") == df["date"].astype(str)).all()
+    assert df["article_id"].is_unique
+
+
+def test_each_expected_article_has_its_title_date_and_language(demo):
+    out, _, expected = demo
+    df = articles(out, "first-run").set_index("url")
+    wanted = [a for a in expected["articles"] if a["status"] == 200]
+    by_canonical = articles(out, "first-run").set_index("canonical_url")
+    for article in wanted:
+        row = df.loc[article["feed_link"]] if article["feed_link"] in df.index else by_canonical.loc[article["canonical_url"]]
+        assert row["title"] == article["title"], article["id"]
+        assert row["language"] == article["language"], article["id"]
+        assert row["published_at_source"] in article["acceptable_date_sources"], article["id"]
+        assert str(row["date"]) == article["date_utc"], (article["id"], row["published_at"])
+
+
+def test_feed_item_metadata_is_joined(demo):
+    out, _, _ = demo
+    df = articles(out, "first-run")
+    assert df["feed_url"].notna().all() and df["feed_title"].notna().all()
+    assert df["item_guid"].notna().sum() >= 12  # the RSS 0.92 feed has no guids
+    assert (df["word_count"] > 100).all()
+    assert df["content_sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
+
+
+def test_syndicated_copy_shares_the_content_hash(demo):
+    out, _, expected = demo
+    df = articles(out, "first-run")
+    dupes = df.groupby("content_sha256")["source"].nunique()
+    assert (dupes >= 2).sum() >= 1, "the syndicated pair should share one content hash across two sites"
+
+
+def test_dead_letter_for_the_failing_page(demo):
+    out, _, expected = demo
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT stage, url, feed_url, error_type, http_status, attempts, message FROM "
+        f"read_parquet('{out}/dead_letters/*/*.parquet', hive_partitioning = true) WHERE run_id = 'first-run'"
+    ).fetchall()
+    assert len(rows) == 1
+    stage, url, feed_url, error_type, status, attempts, message = rows[0]
+    assert (stage, error_type, status) == ("page", "http_error", 404)
+    assert feed_url and url.startswith("http://127.0.0.1:")
+    assert "404" in message
+    assert pq.read_schema(next((out / "dead_letters").rglob("first-run-*.parquet"))).equals(
+        DEAD_LETTER_SCHEMA, check_metadata=False
+    )
+
+
+def test_manifest_counts_match_the_files(demo):
+    out, _, _ = demo
+    manifest = json.loads((out / "runs" / "first-run.json").read_text())
+    c = manifest["counters"]
+    df = articles(out, "first-run")
+    assert manifest["status"] == "finished"
+    assert c["feeds_ok"] == 4 and c["feeds_failed"] == 0
+    assert c["article_rows_written"] == len(df) == c["written"]
+    assert c["dead_lettered"] == 1 and c["dead_letters_by_error"] == {"page:http_error": 1}
+    assert c["items_seen"] >= c["items_queued"] >= c["pages_fetched"] == c["extracted"]
+    listed = {f["path"] for f in manifest["files"]["articles"]}
+    on_disk = {str(p) for p in (out / "articles").rglob("first-run-*.parquet")}
+    assert listed == on_disk
+    assert sum(f["items_seen"] for f in manifest["feeds"]) == c["items_seen"]
+    assert manifest["started_at"] < manifest["finished_at"]
+
+
+def test_files_match_the_published_schema(demo):
+    out, _, _ = demo
+    schema_file = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "article.v1.json").read_text())
+    for path in (out / "articles").rglob("*.parquet"):
+        schema = pq.read_schema(path)
+        assert schema.equals(ARTICLE_SCHEMA, check_metadata=False), path
+        assert schema.names == [f["name"] for f in schema_file["fields"]]
+
+
+def test_two_runs_leave_both_sets_of_files(demo):
+    out, _, _ = demo
+    first, second = articles(out, "first-run"), articles(out, "second-run")
+    assert len(first) == len(second) >= 15
+    assert set(first["article_id"]) == set(second["article_id"])  # stable ids across runs
+    names = [p.name for p in (out / "articles").rglob("*.parquet")]
+    assert any(n.startswith("first-run-") for n in names) and any(n.startswith("second-run-") for n in names)
+    assert (out / "runs" / "first-run.json").exists() and (out / "runs" / "second-run.json").exists()
+    assert not [p for p in out.rglob(".*") if p.is_file()], "no hidden temp files left"
+
+
+def test_pyarrow_dataset_and_pandas_read_the_output(demo):
+    out, _, _ = demo
+    dataset = ds.dataset(str(out / "articles"), format="parquet", partitioning="hive")
+    table = dataset.to_table(columns=["article_id", "date", "run_id"])
+    assert table.num_rows == len(articles(out, "first-run")) * 2
+    frame = pd.read_parquet(out / "articles")
+    assert len(frame) == table.num_rows
+
+
+def test_reusing_a_finished_run_id_is_refused(demo):
+    out, _, _ = demo
+    result = wirebeam("run", "--feeds", "http://127.0.0.1:1/feed.xml", "--output", str(out), "--run-id", "first-run")
+    assert result.returncode == 2
+    assert "already finished" in result.stderr

@@ -1,0 +1,177 @@
+"""Quantity extraction and the article rollup, on hand-written fixtures, with and without the parser."""
+
+from __future__ import annotations
+
+import time
+
+import pyarrow as pa
+import pytest
+
+from pipeline.enrich.model import load_nlp
+from pipeline.enrich.quantities import extract_quantities, rollup_event_counts
+from pipeline.sinks.schema import EVENT_COUNT, QUANTITY
+from tests.enrich.fixtures.quantities_scoring import PEOPLE, load_cases, mismatches, score
+
+CASES = load_cases()
+
+
+@pytest.fixture(scope="module")
+def nlp_tokens():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def nlp_parser():
+    return load_nlp(with_parser=True)
+
+
+@pytest.fixture(scope="module", params=["tokens", "parser"])
+def nlp(request, nlp_tokens, nlp_parser):
+    return nlp_tokens if request.param == "tokens" else nlp_parser
+
+
+def quantities(nlp, text: str) -> list[dict]:
+    return extract_quantities(nlp(text))
+
+
+def test_fixture_set_is_large_and_covers_every_category():
+    assert len(CASES) >= 60
+    categories = {e["category"] for c in CASES for e in c["expect"]}
+    assert categories >= set(PEOPLE) | {"amount"}
+    assert any(e.get("negated") for c in CASES for e in c["expect"])
+    assert any(e.get("hypothetical") for c in CASES for e in c["expect"])
+    assert sum(1 for c in CASES if c.get("not_counts")) >= 6
+
+
+def test_the_model_runs_without_a_parser(nlp_tokens, nlp_parser):
+    assert not nlp_tokens("Three people were killed.").has_annotation("DEP")
+    assert nlp_parser("Three people were killed.").has_annotation("DEP")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:48] for c in CASES])
+def test_fixture_sentence_without_parser(nlp_tokens, case):
+    assert mismatches(case, quantities(nlp_tokens, case["text"])) == []
+
+
+def test_precision_and_recall_per_category(nlp):
+    results = [(case, quantities(nlp, case["text"])) for case in CASES]
+    table = score(results)
+    assert set(table) >= set(PEOPLE)
+    for category, (tp, fp, fn) in table.items():
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        assert precision >= 0.9 and recall >= 0.9, (category, precision, recall, table)
+
+
+def test_dicts_have_exactly_the_schema_fields_and_convert_to_arrow(nlp_tokens):
+    text = ("At least 12 people were killed and dozens injured in Kabul on Monday, police said. "
+            "No one was arrested. The city spent $3 million on repairs.")
+    found = quantities(nlp_tokens, text)
+    assert len(found) >= 4
+    names = [f.name for f in QUANTITY]
+    for q in found:
+        assert list(q) == names
+        assert text[q["start"]:q["end"]] == q["text"]
+        assert q["sentence_start"] <= q["start"] < q["end"] <= q["sentence_end"]
+    pa.array(found, type=QUANTITY)  # raises if a value has the wrong type
+    rollup = rollup_event_counts(found)
+    assert [f.name for f in EVENT_COUNT] == list(rollup[0])
+    pa.array(rollup, type=EVENT_COUNT)
+
+
+def test_entities_argument_picks_place_and_attribution(nlp_tokens):
+    text = "Five people were killed in Springfield, the sheriff's office said."
+    doc = nlp_tokens(text)
+    start = text.index("Springfield")
+    ents = [{"text": "Springfield", "label": "GPE", "start": start, "end": start + 11, "canonical": "Springfield, IL"}]
+    (q,) = [q for q in extract_quantities(doc, ents) if q["category"] == "killed"]
+    assert q["place"] == "Springfield, IL"
+    assert q["attribution"] == "the sheriff's office"
+
+
+def test_empty_and_numberless_texts(nlp_tokens):
+    assert extract_quantities(nlp_tokens("")) == []
+    assert extract_quantities(nlp_tokens("The talks ended without agreement.")) == []
+    assert rollup_event_counts([]) == []
+
+
+# --- rollup ---------------------------------------------------------------------------------
+
+def rollup(nlp, text: str) -> dict[str, dict]:
+    return {r["category"]: r for r in rollup_event_counts(quantities(nlp, text))}
+
+
+def test_rollup_counts_a_toll_repeated_in_lede_and_body_once(nlp):
+    text = ("Twelve people were killed in a bombing in the capital on Friday.\n"
+            "The explosion tore through a crowded market. Police said 12 people were killed and 30 wounded.")
+    r = rollup(nlp, text)
+    assert (r["killed"]["low"], r["killed"]["high"]) == (12, 12)
+    assert r["killed"]["mentions"] == 2
+    assert r["wounded"]["low"] == 30
+
+
+def test_rollup_updated_toll_supersedes(nlp):
+    text = ("At least 80 people died when the building collapsed. "
+            "Rescuers worked through the night. By Sunday the death toll had risen to 137.")
+    r = rollup(nlp, text)
+    assert r["killed"]["low"] == 137
+
+
+def test_rollup_separate_incidents_add_up(nlp):
+    text = ("Three soldiers were killed in an ambush in Kandahar. "
+            "In a separate attack in Herat, two other soldiers were killed.")
+    assert rollup(nlp, text)["killed"]["low"] == 5
+
+
+def test_rollup_different_places_add_up(nlp):
+    text = "Four people were killed in Mosul on Monday. Six people were killed in Basra on Tuesday."
+    assert rollup(nlp, text)["killed"]["low"] == 10
+
+
+def test_rollup_adds_coordinated_people_in_one_sentence(nlp):
+    r = rollup(nlp, "A soldier and two civilians were killed when the bomb exploded.")
+    assert (r["killed"]["low"], r["killed"]["high"], r["killed"]["mentions"]) == (3, 3, 2)
+
+
+def test_rollup_leader_and_other_suspects_add(nlp):
+    text = ("Security forces captured a militia leader in the district yesterday. "
+            "During the operation the force detained two suspected fighters.")
+    assert rollup(nlp, text)["detained"]["low"] == 3
+
+
+def test_rollup_subset_does_not_add(nlp):
+    text = "The floods killed 30 people. Among the dead were eight children."
+    assert rollup(nlp, text)["killed"]["low"] == 30
+
+
+def test_rollup_skips_negated_and_hypothetical(nlp):
+    r = rollup(nlp, "No one was killed in the blast. The group had threatened to kill 100 hostages.")
+    assert r["killed"]["low"] == 0 and r["killed"]["mentions"] == 0
+    r = rollup(nlp, "Officials warned the storm could displace 5,000 residents.")
+    assert "displaced" not in r
+
+
+def test_rollup_vague_and_bounds(nlp):
+    r = rollup(nlp, "Several insurgents were killed and more than 10 were detained.")
+    assert r["killed"] == {"category": "killed", "low": 3, "high": None, "approximate": True, "mentions": 1}
+    assert (r["detained"]["low"], r["detained"]["high"]) == (11, None)
+
+
+def test_rollup_ignores_amounts():
+    amount = {"category": "amount", "low": 5.0, "high": 5.0, "negated": False, "hypothetical": False}
+    assert rollup_event_counts([amount]) == []
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+def test_extraction_costs_well_under_a_fifth_of_the_nlp_time(nlp_tokens):
+    texts = [c["text"] for c in CASES] * 3
+    list(nlp_tokens.pipe(texts[:10]))
+    t0 = time.perf_counter()
+    docs = list(nlp_tokens.pipe(texts))
+    t_nlp = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for doc in docs:
+        extract_quantities(doc)
+    t_rules = time.perf_counter() - t0
+    assert t_rules < 0.2 * t_nlp, (t_rules, t_nlp)

@@ -1,0 +1,244 @@
+"""PollFeedFn and PollFeeds against a real HTTP server on 127.0.0.1, with the project's HttpClient."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Iterator
+
+import apache_beam as beam
+import pytest
+from apache_beam import pvalue
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from pipeline.feeds.feedlist import load_feed_list
+from pipeline.feeds.transforms import DEAD_LETTERS, FEED_STATUS, PollFeedFn, PollFeeds
+from pipeline.fetch.http import HttpClient
+from pipeline.fetch.policy import FetchPolicy
+from pipeline.records import DeadLetter, FeedItem, FeedSource, StageError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+GOOD_FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Loopback News</title>
+<item><title>First</title><link>/articles/1</link><pubDate>Mon, 06 May 2024 10:00:00 +0000</pubDate></item>
+<item><title>Second</title><link>http://elsewhere.example/2</link></item>
+<item><title>Evil</title><link>javascript:alert(1)</link></item>
+</channel></rss>"""
+
+UNSAFE_FEED = b"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>&x;</title></channel></rss>"""
+
+ROUTES: dict[str, tuple[int, dict[str, str], bytes]] = {
+    "/good.xml": (200, {"Content-Type": "application/rss+xml"}, GOOD_FEED),
+    "/moved": (301, {"Location": "/news/feed.atom"}, b""),
+    "/news/feed.atom": (200, {"Content-Type": "application/atom+xml"}, (FIXTURES / "atom10.xml").read_bytes()),
+    "/error": (500, {"Content-Type": "text/plain"}, b"boom"),
+    "/page.html": (200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html><body>Not here</body></html>"),
+    "/unsafe.xml": (200, {"Content-Type": "application/xml"}, UNSAFE_FEED),
+    "/unchanged": (304, {}, b""),
+    "/feeds.opml": (
+        200,
+        {"Content-Type": "text/x-opml"},
+        b'<opml version="2.0"><body><outline text="Local">'
+        b'<outline text="Good" xmlUrl="http://127.0.0.1/good.xml"/></outline></body></opml>',
+    ),
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        status, headers, body = ROUTES.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+# Loopback is opened explicitly, as the fetch layer requires; no waiting between requests in tests.
+POLICY = FetchPolicy(allow_networks=("127.0.0.1/32",), per_host_delay=0.0, retries=0, backoff_base=0.01)
+
+
+def run_fn(source: FeedSource, fn: PollFeedFn | None = None) -> tuple[list[FeedItem], list[DeadLetter], list[dict]]:
+    fn = fn or PollFeedFn(POLICY)
+    fn.setup()
+    try:
+        outputs = list(fn.process(source))
+    finally:
+        fn.teardown()
+    items = [o for o in outputs if not isinstance(o, pvalue.TaggedOutput)]
+    dead = [o.value for o in outputs if isinstance(o, pvalue.TaggedOutput) and o.tag == DEAD_LETTERS]
+    status = [o.value for o in outputs if isinstance(o, pvalue.TaggedOutput) and o.tag == FEED_STATUS]
+    return items, dead, status
+
+
+def test_good_feed_yields_items_a_dead_letter_per_bad_link_and_a_status(server_url: str):
+    source = FeedSource(f"{server_url}/good.xml", "Loopback", ("local", "test"))
+    items, dead, [status] = run_fn(source)
+    assert [(i.title, i.link) for i in items] == [
+        ("First", f"{server_url}/articles/1"),
+        ("Second", "http://elsewhere.example/2"),
+    ]
+    assert all(i.feed_url == source.url and i.feed_tags == ("local", "test") for i in items)
+    assert items[0].feed_title == "Loopback News"
+    [letter] = dead
+    assert (letter.stage, letter.url, letter.error_type, letter.feed_url) == ("feed", "javascript:alert(1)", "bad_link", source.url)
+    assert "javascript" in letter.message
+    assert status["feed_url"] == source.url
+    assert (status["ok"], status["items"], status["title"], status["error_type"]) == (True, 2, "Loopback News", None)
+    assert any("refused 1 item links" in w for w in status["warnings"])
+
+
+def test_redirected_feed_resolves_against_the_final_url_but_keeps_its_listed_url(server_url: str):
+    items, dead, [status] = run_fn(FeedSource(f"{server_url}/moved"))
+    assert dead == []
+    # atom10.xml has xml:base, so its links stay on atom.example; the feed is still named by its listed URL.
+    assert [i.link for i in items] == ["https://atom.example/blog/posts/one", "https://atom.example/blog/posts/two"]
+    assert {i.feed_url for i in items} == {f"{server_url}/moved"}
+    assert status["ok"] is True
+
+
+@pytest.mark.parametrize(
+    ("path", "error_type", "http_status"),
+    [
+        ("/error", "http_error", 500),
+        ("/missing", "http_error", 404),
+        ("/page.html", "not_a_feed", None),
+        ("/unsafe.xml", "unsafe_xml", None),
+    ],
+)
+def test_failing_feeds_become_dead_letters(server_url: str, path: str, error_type: str, http_status: int | None):
+    url = f"{server_url}{path}"
+    items, [letter], [status] = run_fn(FeedSource(url))
+    assert items == []
+    assert (letter.stage, letter.url, letter.feed_url, letter.error_type) == ("feed", url, url, error_type)
+    assert letter.http_status == http_status
+    assert letter.message
+    assert status == {"feed_url": url, "title": None, "ok": False, "items": 0, "warnings": [], "error_type": error_type}
+
+
+def test_blocked_address_without_the_allow_list(server_url: str):
+    # The default policy refuses loopback: the feed fails cleanly, the DoFn does not raise.
+    fn = PollFeedFn(FetchPolicy(per_host_delay=0.0))
+    _, [letter], [status] = run_fn(FeedSource(f"{server_url}/good.xml"), fn)
+    assert letter.error_type == "blocked_address"
+    assert status["ok"] is False
+
+
+def test_not_modified_feed_is_ok_with_no_items(server_url: str):
+    items, dead, [status] = run_fn(FeedSource(f"{server_url}/unchanged", "Quiet"))
+    assert (items, dead) == ([], [])
+    assert (status["ok"], status["items"], status["title"]) == (True, 0, "Quiet")
+    assert status["warnings"] == ["not modified since the last poll"]
+
+
+def test_load_feed_list_over_http_with_the_project_client(server_url: str):
+    client = HttpClient(POLICY)
+    try:
+        result = load_feed_list(f"{server_url}/feeds.opml", lambda url: client.fetch(url, kind="feed").body)
+    finally:
+        client.close()
+    assert result.feeds == (FeedSource("http://127.0.0.1/good.xml", "Good", ("Local",)),)
+
+
+def test_load_feed_list_default_client_refuses_loopback(server_url: str):
+    # Without a fetch function the default FetchPolicy applies, and it never opens loopback.
+    with pytest.raises(StageError) as caught:
+        load_feed_list(f"{server_url}/feeds.opml")
+    assert caught.value.error_type == "bad_feed_list"
+    assert "blocked_address" in caught.value.message
+
+
+class _BrokenClient:
+    """A client with a bug: the DoFn must turn it into a dead letter, not fail the bundle."""
+
+    def fetch(self, url: str, kind: str = "page", headers: Any = None) -> Any:
+        raise KeyError("surprise")
+
+    def close(self) -> None:
+        pass
+
+
+def test_unexpected_client_errors_are_dead_letters_too():
+    fn = PollFeedFn(client_factory=_BrokenClient)
+    _, [letter], [status] = run_fn(FeedSource("https://feeds.example/rss"), fn)
+    assert letter.error_type == "internal_error"
+    assert "KeyError" in letter.message
+    assert status["error_type"] == "internal_error"
+
+
+def test_injected_client_factory_is_used_and_closed(server_url: str):
+    made: list[HttpClient] = []
+
+    def factory() -> HttpClient:
+        made.append(HttpClient(POLICY))
+        return made[-1]
+
+    fn = PollFeedFn(client_factory=factory)
+    items, _, _ = run_fn(FeedSource(f"{server_url}/good.xml"), fn)
+    assert len(made) == 1 and len(items) == 2
+    assert fn._client is None  # teardown let go of it
+
+
+def test_poll_feeds_in_a_pipeline(server_url: str):
+    sources = [
+        FeedSource(f"{server_url}/good.xml", tags=("a",)),
+        FeedSource(f"{server_url}/moved"),
+        FeedSource(f"{server_url}/error"),
+    ]
+    options = PipelineOptions(runner="FnApiRunner")
+    pipeline = TestPipeline(runner="FnApiRunner", options=options)
+    outputs = pipeline | beam.Create(sources) | PollFeeds(POLICY)
+    assert_that(
+        outputs.items | "Links" >> beam.Map(lambda item: item.link),
+        equal_to(
+            [
+                f"{server_url}/articles/1",
+                "http://elsewhere.example/2",
+                "https://atom.example/blog/posts/one",
+                "https://atom.example/blog/posts/two",
+            ]
+        ),
+        label="CheckItems",
+    )
+    assert_that(
+        outputs[DEAD_LETTERS] | "Errors" >> beam.Map(lambda letter: (letter.error_type, letter.feed_url)),
+        equal_to([("bad_link", f"{server_url}/good.xml"), ("http_error", f"{server_url}/error")]),
+        label="CheckDeadLetters",
+    )
+    assert_that(
+        outputs[FEED_STATUS] | "Status" >> beam.Map(lambda s: (s["feed_url"], s["ok"], s["items"])),
+        equal_to(
+            [
+                (f"{server_url}/good.xml", True, 2),
+                (f"{server_url}/moved", True, 2),
+                (f"{server_url}/error", False, 0),
+            ]
+        ),
+        label="CheckStatus",
+    )
+    result = pipeline.run()
+    result.wait_until_finish()
+    counters = {
+        c.key.metric.name: c.committed for c in result.metrics().query(MetricsFilter().with_namespace("feeds"))["counters"]
+    }
+    assert counters == {"polled": 3, "failed": 1, "items": 4, "refused_links": 1}
