@@ -17,6 +17,8 @@ USAGE = """wirebeam COMMAND [options] [Beam pipeline options]
 commands:
   run    --feeds PATH_OR_URL --output DIR [--run-id ID] [--max-articles N] [--allow-hosts CIDR[,CIDR]]
   demo   --output DIR     run the same job on the bundled sample corpus (served on 127.0.0.1)
+  enrich --input FILE.jsonl --output DIR   entities and counts for texts extracted elsewhere
+  failures --output DIR [--run-id ID]       list dead letters: what failed, where, and why
 
 `wirebeam run --help` lists every option."""
 
@@ -44,13 +46,27 @@ def _print_help() -> None:
 
 
 def cmd_run(argv: list[str]) -> int:
+    from pipeline.run import run
+
+    return _finish(*run(argv))
+
+
+def cmd_enrich(argv: list[str]) -> int:
+    from pipeline.run import run_enrich
+
+    parser = argparse.ArgumentParser(prog="wirebeam enrich")
+    parser.add_argument("--input", required=True, help='JSONL file: one {"id", "text"} object a line; optional '
+                        "title, url, published_at, language")
+    args, rest = parser.parse_known_args(argv)
+    return _finish(*run_enrich(args.input, rest))
+
+
+def _finish(plan, result) -> int:
     from apache_beam.runners.runner import PipelineState
 
-    from pipeline.run import run
     from pipeline.report import format_summary
     from pipeline.sinks.manifest import manifest_path, read_manifest
 
-    plan, result = run(argv)
     state = result.wait_until_finish()
     location = manifest_path(plan.output, plan.run_id)
     if state not in (PipelineState.DONE, None) and str(state) != "DONE":
@@ -77,7 +93,29 @@ def cmd_demo(argv: list[str]) -> int:
         )
 
 
-COMMANDS = {"run": cmd_run, "demo": cmd_demo}
+def cmd_failures(argv: list[str]) -> int:
+    import pyarrow.dataset as ds
+
+    from pipeline.report import format_failures
+
+    parser = argparse.ArgumentParser(prog="wirebeam failures", description="list a run's dead letters")
+    parser.add_argument("--output", required=True, help="the run's output folder")
+    parser.add_argument("--run-id", default=None, help="only this run (default: all runs)")
+    args = parser.parse_args(argv)
+    folder = Path(args.output) / "dead_letters"
+    if not folder.exists():
+        print(f"no dead letters under {args.output}")
+        return 0
+    table = ds.dataset(str(folder), format="parquet", partitioning="hive").to_table(
+        columns=["stage", "error_type", "url", "message", "run_id"]
+    ).to_pylist()
+    rows = [(r["stage"], r["error_type"], r["url"], r["message"]) for r in table
+            if args.run_id is None or r["run_id"] == args.run_id]
+    print(format_failures(rows))
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "demo": cmd_demo, "enrich": cmd_enrich, "failures": cmd_failures}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,14 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     if command not in COMMANDS:
         print(f"wirebeam: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
-    if command == "run" and any(a in ("-h", "--help") for a in rest):
+    if command in ("run", "enrich") and any(a in ("-h", "--help") for a in rest):
         _print_help()
         return 0
     _configure_logging(verbose="--verbose" in rest)
     rest = [a for a in rest if a != "--verbose"]
+    from pipeline.enrich.model import ModelNotInstalled
+
     try:
         return COMMANDS[command](rest)
-    except (ValueError, FileNotFoundError, PermissionError) as error:
+    except (ValueError, FileNotFoundError, PermissionError, ModelNotInstalled) as error:
         print(f"wirebeam {command}: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # a clear last word instead of a bare traceback

@@ -56,6 +56,9 @@ class WirebeamOptions(PipelineOptions):
         group.add_argument("--allow-hosts", dest="allow_hosts", type=_csv, default=(),
                            help="CIDRs to allow although not public, e.g. 127.0.0.1/32 for a local test server "
                                 "(any port on them)")
+        group.add_argument("--state", dest="state", default=None,
+                           help="state folder for scheduled runs (seen articles, feed validators, run lock); "
+                                "default: OUTPUT/state")
         group.add_argument("--user-agent", dest="user_agent", default=None,
                            help="User-Agent for every request; include a contact URL")
         group.add_argument("--per-host-delay", dest="per_host_delay", type=float, default=1.0,

@@ -1,4 +1,5 @@
-"""The short summary a person reads at the end of a run (from the manifest)."""
+"""What a person reads at the end of a run: a short summary from the manifest,
+and `wirebeam failures` to list a run's dead letters."""
 
 from __future__ import annotations
 
@@ -9,33 +10,43 @@ from typing import Any
 def format_summary(manifest: dict[str, Any], manifest_location: str) -> str:
     c = manifest["counters"]
     files = manifest["files"]
-    partitions = Counter()
+    partitions: Counter[str] = Counter()
     for f in files.get("articles", []):
         partitions[f["partition"]] += f["rows"]
-    lines = [
-        f"wirebeam run {manifest['run_id']} finished",
-        f"  feeds        {c['feeds_ok']} ok, {c['feeds_failed']} failed (of {manifest.get('feeds_listed', '?')} listed)",
-        f"  items        {c['items_seen']} seen, {c['items_queued']} queued after de-duplication",
-        f"  pages        {c['pages_fetched']} fetched, {c['extracted']} extracted "
-        f"({c['extracted'] - c['distinct_articles']} duplicates), {c['enriched']} enriched"
-        + (f", {c['not_enriched']} not enriched" if c["not_enriched"] else ""),
-        f"  written      {c['article_rows_written']} articles in {len(files.get('articles', []))} files, "
-        f"{c['dead_letter_rows_written']} dead letters",
+    duplicates = c["extracted"] - c["distinct_articles"]
+    lines = [f"wirebeam run {manifest['run_id']} finished"]
+    if manifest.get("feeds_listed"):
+        lines += [
+            f"  feeds         {c['feeds_ok']} ok, {c['feeds_failed']} failed (of {manifest['feeds_listed']} listed)",
+            f"  items         {c['items_seen']} seen, {c['items_queued']} queued for fetching",
+            f"  pages         {c['pages_fetched']} fetched",
+        ]
+    enriched = f"{c['enriched']} enriched" + (f", {c['not_enriched']} not enriched" if c["not_enriched"] else "")
+    lines += [
+        f"  articles      {c['extracted']} extracted, {duplicates} duplicate(s) dropped, {enriched}",
+        f"  written       {c['article_rows_written']} article rows in {len(files.get('articles', []))} file(s), "
+        f"{c['dead_letter_rows_written']} dead letter(s)",
     ]
     if partitions:
-        lines.append("  partitions   " + ", ".join(f"{p} ({n})" for p, n in sorted(partitions.items())))
+        lines.append("  partitions    " + ", ".join(f"{p} ({n})" for p, n in sorted(partitions.items())))
     if c["dead_letters_by_error"]:
-        lines.append("  failures     " + ", ".join(f"{k} x{n}" for k, n in c["dead_letters_by_error"].items()))
+        lines.append("  failures      " + ", ".join(f"{k} x{n}" for k, n in c["dead_letters_by_error"].items()))
     output = manifest["output"]
     lines += [
-        f"  articles     {output}/articles/date=*/{manifest['run_id']}-*.parquet",
-        f"  dead letters {output}/dead_letters/date=*/{manifest['run_id']}-*.parquet",
-        f"  manifest     {manifest_location}",
+        f"  output        {output}/articles/date=*/{manifest['run_id']}-*.parquet",
+        f"  dead letters  {output}/dead_letters/date=*/{manifest['run_id']}-*.parquet",
+        f"  manifest      {manifest_location}",
     ]
     if c["dead_lettered"]:
-        lines.append(
-            "  see why items failed: duckdb -c \"SELECT stage, error_type, url, message FROM "
-            f"read_parquet('{output}/dead_letters/*/*.parquet', hive_partitioning=true) "
-            f"WHERE run_id='{manifest['run_id']}'\""
-        )
+        lines.append(f"  why things failed: wirebeam failures --output {output} --run-id {manifest['run_id']}")
+    return "\n".join(lines)
+
+
+def format_failures(rows: list[tuple[str, str, str, str]]) -> str:
+    """(stage, error_type, url, message) rows -> a readable list, grouped by reason."""
+    if not rows:
+        return "no dead letters"
+    lines = []
+    for stage, error_type, url, message in sorted(rows):
+        lines.append(f"{stage}:{error_type}  {url}\n    {message}")
     return "\n".join(lines)

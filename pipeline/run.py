@@ -51,34 +51,49 @@ def fetch_policy_from(options: WirebeamOptions) -> FetchPolicy:
     )
 
 
+def plan_output(options: PipelineOptions) -> tuple[str, str, datetime]:
+    """The output folder, run id and start time; refuses to reuse a finished run id."""
+    wb = options.view_as(WirebeamOptions)
+    if not wb.output:
+        raise ValueError("--output is required: the folder to write articles/, dead_letters/ and runs/ into")
+    started_at = datetime.now(timezone.utc)
+    run_id = validate_run_id(wb.run_id or new_run_id(started_at))
+    output = wb.output.rstrip("/")
+    if FileSystems.exists(manifest_path(output, run_id)):
+        raise ValueError(
+            f"run id {run_id!r} already finished into {output} (its manifest exists); "
+            "pick another --run-id, or leave it out to use the start time"
+        )
+    return output, run_id, started_at
+
+
 def plan_run(options: PipelineOptions) -> RunPlan:
     """Validate options and read the feed list on the launcher (fail fast, clearly)."""
     wb = options.view_as(WirebeamOptions)
     if not wb.feeds:
         raise ValueError("--feeds is required: a feed list (OPML, YAML, text) or a feed URL")
-    if not wb.output:
-        raise ValueError("--output is required: the folder to write articles/, dead_letters/ and runs/ into")
-    started_at = datetime.now(timezone.utc)
-    run_id = validate_run_id(wb.run_id or new_run_id(started_at))
-    if FileSystems.exists(manifest_path(wb.output.rstrip("/"), run_id)):
-        raise ValueError(
-            f"run id {run_id!r} already finished into {wb.output} (its manifest exists); "
-            "pick another --run-id, or leave it out to use the start time"
-        )
+    output, run_id, started_at = plan_output(options)
     policy = fetch_policy_from(wb)
     feed_list = load_feed_list(wb.feeds, fetch=_launcher_fetch(policy))
     problems = tuple(
         DeadLetter(stage="feed_list", url=wb.feeds, error_type="bad_entry", message=warning)
         for warning in feed_list.warnings
     )
-    return RunPlan(
-        run_id=run_id,
-        output=wb.output.rstrip("/"),
-        feeds=tuple(feed_list.feeds),
-        feed_list_problems=problems,
-        policy=policy,
-        started_at=started_at,
-    )
+    return RunPlan(run_id, output, tuple(feed_list.feeds), problems, policy, started_at)
+
+
+def plan_enrich(options: PipelineOptions) -> RunPlan:
+    output, run_id, started_at = plan_output(options)
+    return RunPlan(run_id, output, (), (), fetch_policy_from(options.view_as(WirebeamOptions)), started_at)
+
+
+def check_enrichment_ready(options: PipelineOptions) -> None:
+    """A missing spaCy model fails here, on the launcher, before any work."""
+    wb = options.view_as(WirebeamOptions)
+    if not wb.no_enrich:
+        from pipeline.enrich.model import check_model_installed
+
+        check_model_installed(wb.spacy_model)
 
 
 def _launcher_fetch(policy: FetchPolicy):
@@ -105,9 +120,70 @@ def run_record(plan: RunPlan, options: PipelineOptions) -> dict[str, Any]:
     }
 
 
-def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) -> None:
-    wb = options.view_as(WirebeamOptions)
+def count_rows(rows, label: str, counter: str):
+    return rows | label >> beam.Map(lambda row: count_fact(counter, row.get("feed_url")))
 
+
+class EnrichAndWrite(beam.PTransform):
+    """The shared tail of every job: enrich articles, write articles and dead
+    letters as date partitions, then the manifest.
+
+    Input: a dict of PCollections: "articles", "feed_status", and any number
+    of "dead_letters:<stage>" and "facts:<name>" entries.
+    """
+
+    def __init__(self, plan: "RunPlan", options: PipelineOptions) -> None:
+        super().__init__()
+        self._plan = plan
+        self._options = options
+
+    def expand(self, inputs):
+        articles, feed_status = inputs["articles"], inputs["feed_status"]
+        dead_letter_sets = [pc for name, pc in inputs.items() if name.startswith("dead_letters:")]
+        fact_sets = [pc for name, pc in inputs.items() if name.startswith("facts:")]
+        plan, wb = self._plan, self._options.view_as(WirebeamOptions)
+        if not wb.no_enrich:
+            from pipeline.enrich.transforms import EnrichArticles
+
+            enriched = articles | "EnrichArticles" >> EnrichArticles(
+                spacy_model=wb.spacy_model, with_parser=wb.spacy_parser
+            )
+            articles = enriched.articles
+            dead_letter_sets.append(enriched.dead_letters)
+
+        articles_out = articles | "WriteArticles" >> WritePartitionedParquet(
+            "articles", FileSystems.join(plan.output, "articles"), ARTICLE_SCHEMA, plan.run_id,
+            date_column="published_at", key_column="article_id", shards=wb.output_shards,
+        )
+        dead_letters = tuple(dead_letter_sets) | "AllDeadLetters" >> beam.Flatten()
+        run_id = plan.run_id
+        dead_out = (
+            dead_letters
+            | "DeadLetterRows" >> beam.Map(lambda letter: {**letter.as_row(), "run_id": run_id})
+            | "WriteDeadLetters" >> WritePartitionedParquet(
+                "dead_letters", FileSystems.join(plan.output, "dead_letters"), DEAD_LETTER_SCHEMA, plan.run_id,
+                date_column="failed_at", key_column="url",
+            )
+        )
+        facts = (
+            *fact_sets,
+            articles | "CountEnriched" >> beam.Map(
+                lambda row: count_fact(
+                    "enriched" if row.get("enrichment_status") == "ok" else "not_enriched", row.get("feed_url")
+                )
+            ),
+            count_rows(articles, "CountWritten", "written"),
+            dead_letters | "CountDeadLetters" >> beam.Map(dead_letter_fact),
+        ) | "AllFacts" >> beam.Flatten()
+        files = (articles_out, dead_out) | "AllFiles" >> beam.Flatten()
+        return (facts, feed_status, files) | "WriteManifest" >> WriteManifest(
+            plan.output, run_record(plan, self._options)
+        )
+
+
+def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) -> None:
+    """The feed job: feed list -> feeds -> items -> pages -> articles -> outputs."""
+    wb = options.view_as(WirebeamOptions)
     feeds = p | "ListFeeds" >> beam.Create(list(plan.feeds))
     polled = feeds | "PollFeeds" >> PollFeeds(plan.policy)
     items = polled.items | "DedupeItems" >> DedupeItems()
@@ -115,50 +191,38 @@ def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) ->
         items = items | "LimitItems" >> LimitItems(wb.max_articles)
     fetched = items | "FetchPages" >> FetchPages(plan.policy, concurrency=wb.fetch_concurrency)
     extracted = fetched.pages | "ExtractArticles" >> ExtractArticles(plan.run_id)
-    articles = distinct = extracted.articles | "DedupeArticles" >> DedupeArticles()
-    enrich_dead = []
-    if not wb.no_enrich:
-        from pipeline.enrich.transforms import EnrichArticles
+    articles = extracted.articles | "DedupeArticles" >> DedupeArticles()
 
-        enriched = articles | "EnrichArticles" >> EnrichArticles(
-            spacy_model=wb.spacy_model, with_parser=wb.spacy_parser
-        )
-        articles = enriched.articles
-        enrich_dead = [enriched.dead_letters]
-
-    articles_out = articles | "WriteArticles" >> WritePartitionedParquet(
-        "articles", FileSystems.join(plan.output, "articles"), ARTICLE_SCHEMA, plan.run_id,
-        date_column="published_at", key_column="article_id", shards=wb.output_shards,
-    )
-
-    feed_list_dead = p | "FeedListProblems" >> beam.Create(list(plan.feed_list_problems))
-    dead_letters = (
-        feed_list_dead, polled.dead_letters, fetched.dead_letters, extracted.dead_letters, *enrich_dead
-    ) | "AllDeadLetters" >> beam.Flatten()
-    run_id = plan.run_id
-    dead_out = (
-        dead_letters
-        | "DeadLetterRows" >> beam.Map(lambda letter: {**letter.as_row(), "run_id": run_id})
-        | "WriteDeadLetters" >> WritePartitionedParquet(
-            "dead_letters", FileSystems.join(plan.output, "dead_letters"), DEAD_LETTER_SCHEMA, plan.run_id,
-            date_column="failed_at", key_column="url",
-        )
-    )
-
-    facts = (
-        polled.items | "CountItemsSeen" >> beam.Map(lambda item: count_fact("items_seen", item.feed_url)),
-        items | "CountItemsQueued" >> beam.Map(lambda item: count_fact("items_queued", item.feed_url)),
-        fetched.pages | "CountPagesFetched" >> beam.Map(lambda page: count_fact("pages_fetched", page.item.feed_url)),
-        extracted.articles | "CountExtracted" >> beam.Map(lambda row: count_fact("extracted", row.get("feed_url"))),
-        distinct | "CountDistinct" >> beam.Map(lambda row: count_fact("distinct_articles", row.get("feed_url"))),
-        articles | "CountEnriched" >> beam.Map(
-            lambda row: count_fact("enriched" if row.get("enrichment_status") == "ok" else "not_enriched", row.get("feed_url"))
+    {
+        "articles": articles,
+        "feed_status": polled.feed_status,
+        "dead_letters:feed_list": p | "FeedListProblems" >> beam.Create(list(plan.feed_list_problems)),
+        "dead_letters:feed": polled.dead_letters,
+        "dead_letters:page": fetched.dead_letters,
+        "dead_letters:extract": extracted.dead_letters,
+        "facts:items_seen": polled.items | "CountItemsSeen" >> beam.Map(lambda it: count_fact("items_seen", it.feed_url)),
+        "facts:items_queued": items | "CountItemsQueued" >> beam.Map(lambda it: count_fact("items_queued", it.feed_url)),
+        "facts:pages_fetched": fetched.pages | "CountPagesFetched" >> beam.Map(
+            lambda page: count_fact("pages_fetched", page.item.feed_url)
         ),
-        articles | "CountWritten" >> beam.Map(lambda row: count_fact("written", row.get("feed_url"))),
-        dead_letters | "CountDeadLetters" >> beam.Map(dead_letter_fact),
-    ) | "AllFacts" >> beam.Flatten()
-    files = (articles_out, dead_out) | "AllFiles" >> beam.Flatten()
-    (facts, polled.feed_status, files) | "WriteManifest" >> WriteManifest(plan.output, run_record(plan, options))
+        "facts:extracted": count_rows(extracted.articles, "CountExtracted", "extracted"),
+        "facts:distinct": count_rows(articles, "CountDistinct", "distinct_articles"),
+    } | "EnrichAndWrite" >> EnrichAndWrite(plan, options)
+
+
+def build_enrich_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions, input_path: str) -> None:
+    """The enrich job: texts extracted elsewhere (JSONL) -> the same outputs."""
+    from pipeline.extract.from_jsonl import ReadJsonlArticles
+
+    read = p | "ReadJsonl" >> ReadJsonlArticles(input_path, plan.run_id)
+    articles = read.articles | "DedupeArticles" >> DedupeArticles()
+    {
+        "articles": articles,
+        "feed_status": p | "NoFeeds" >> beam.Create([]),
+        "dead_letters:extract": read.dead_letters,
+        "facts:extracted": count_rows(read.articles, "CountExtracted", "extracted"),
+        "facts:distinct": count_rows(articles, "CountDistinct", "distinct_articles"),
+    } | "EnrichAndWrite" >> EnrichAndWrite(plan, options)
 
 
 def pipeline_options_from(argv: list[str]) -> PipelineOptions:
@@ -171,10 +235,22 @@ def pipeline_options_from(argv: list[str]) -> PipelineOptions:
 
 
 def run(argv: list[str]) -> tuple[RunPlan, Any]:
-    """Plan, build and run the job; returns the plan and the runner's result."""
+    """Plan, build and run the feed job; returns the plan and the runner's result."""
     options = pipeline_options_from(argv)
+    check_enrichment_ready(options)
     plan = plan_run(options)
     p = beam.Pipeline(options=options)
     build_pipeline(p, plan, options)
-    result = p.run()
-    return plan, result
+    return plan, p.run()
+
+
+def run_enrich(input_path: str, argv: list[str]) -> tuple[RunPlan, Any]:
+    """Plan, build and run the enrich job on a JSONL file of texts."""
+    options = pipeline_options_from(argv)
+    check_enrichment_ready(options)
+    if not FileSystems.exists(input_path):
+        raise FileNotFoundError(f"--input {input_path} does not exist (expected a JSONL file of {{\"id\", \"text\"}} lines)")
+    plan = plan_enrich(options)
+    p = beam.Pipeline(options=options)
+    build_enrich_pipeline(p, plan, options, input_path)
+    return plan, p.run()

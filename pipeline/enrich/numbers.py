@@ -9,13 +9,13 @@ Vague quantifiers have one convention table, `VAGUE_QUANTIFIERS`. Each entry is
 (value, low, high): `value` is the figure we report, `low`/`high` the bounds
 (None = open). The lows follow what expert annotators of military press
 releases recorded as the *minimum* ("several"/"multiple" 3, "numerous" 4,
-"a few" 2) and common newsroom readings for the plurals of round numbers
+"a few" 3 -- their choice in every case of the development data) and common newsroom readings for the plurals of round numbers
 ("dozens" >= 24, i.e. at least two dozen). All of them are `approximate`.
 
 | words                         | value | low  | high |
 |-------------------------------|------:|-----:|-----:|
 | a couple (of), a pair of      | 2     | 2    | 2    |
-| a few, few                    | 2     | 2    | open |
+| a few, few                    | 3     | 3    | open |
 | several, multiple, some (+pl) | 3     | 3    | open |
 | a handful (of)                | 3     | 3    | open |
 | many                          | 3     | 3    | open |
@@ -56,8 +56,8 @@ NUMBER_WORDS = frozenset(UNITS) | frozenset(TENS) | frozenset(SCALES) | {"dozen"
 VAGUE_QUANTIFIERS: dict[str, tuple[float, float, float | None]] = {
     "a couple": (2, 2, 2),
     "a pair": (2, 2, 2),
-    "a few": (2, 2, None),
-    "few": (2, 2, None),
+    "a few": (3, 3, None),
+    "few": (3, 3, None),
     "several": (3, 3, None),
     "multiple": (3, 3, None),
     "a handful": (3, 3, None),

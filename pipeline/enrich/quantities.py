@@ -472,11 +472,10 @@ def _noun_phrase_end(toks: list[_Tok], j: int, hi: int) -> tuple[int, int]:
     """From token j, skip modifiers to the head noun: (head index, one past the phrase) or (-1, j)."""
     head = -1
     k = j
-    while k < hi and k - j < 7:
+    while k < hi and k - j < 11:
         t = toks[k]
-        if head != -1 and (toks[head].tag in {"NNS", "NNPS"} or t.ent in {"DATE", "TIME"}
-                           or t.lower in _TIME_NOUNS):
-            break  # a plural noun ends the phrase ("insurgents yesterday")
+        if head != -1 and (t.ent in {"DATE", "TIME"} or t.lower in _TIME_NOUNS):
+            break  # "insurgents yesterday"
         if t.pos in {"NOUN", "PROPN"} or (t.pos == "ADJ" and t.lower in {"wounded", "dead", "injured"}):
             head = k
             k += 1
@@ -518,7 +517,7 @@ def _implicit_counts(toks: list[_Tok], lo: int, hi: int, taken: set[int]) -> lis
             i += 1
             continue
         t = toks[i]
-        if t.lower in {"a", "an", "one"} and t.pos in {"DET", "NUM", ""}:
+        if t.lower in {"a", "an", "one", "another", "the"} and t.pos in {"DET", "NUM", ""}:
             head, end = _noun_phrase_end(toks, i + 1, hi)
             modifier = head != -1 and end < hi and toks[end].lower in {"and", "-", "/"} and toks[head].ent == "NORP"
             if head != -1 and not modifier and _is_person_word(toks[head]) and toks[head].tag not in {"NNS", "NNPS"}:
@@ -657,6 +656,8 @@ def _pre_trigger(toks: list[_Tok], c: _Count, lo: int) -> tuple[int, str] | None
     while k >= lo and steps < 14:
         t = toks[k]
         cat = _trigger_category(t)
+        if cat is not None and t.tag == "VBN" and k - 1 >= lo and toks[k - 1].pos == "DET":
+            return None  # "the detained insurgent, X": a modifier, not a verb acting on what follows
         if cat is not None and t.lemma not in {"toll"} and t.pos not in {"ADJ"} or (cat and t.lemma == "toll"):
             if t.pos == "NOUN" and t.lemma not in {"toll", "death", "fatality", "arrest", "detention", "injury",
                                                   "abduction", "kidnapping", "dead", "hostage", "custody",
@@ -727,9 +728,13 @@ def _post_trigger(toks: list[_Tok], c: _Count, hi: int) -> tuple[int, str] | Non
             k = k2
             steps += 1
             continue
-        if t.lower in {"and", ",", "as", "well", "plus"}:
+        if t.lower in {"and", ",", "as", "well", "plus", "along", "together"}:
             # skip a coordinated phrase: "a soldier and two civilians were killed"
             k2 = k + 1
+            if t.lower in {"along", "together"}:
+                if not (k + 1 < hi and toks[k + 1].lower == "with"):
+                    return None
+                k2 = k + 2
             if t.lower == "as":
                 if not (k + 2 < hi and toks[k + 1].lower == "well" and toks[k + 2].lower == "as"):
                     return None
@@ -1171,7 +1176,16 @@ def _head_word(obj: str | None) -> str:
 
 def _is_additive(q: dict) -> bool:
     words = set((q.get("object") or "").lower().split()) | set((q.get("qualifier") or "").split())
+    if q.get("_after_other_category") and not (words & (lex.ADDITIVE_WORDS - {"other", "others"})):
+        return False  # "killed several insurgents and detained numerous others": others than the killed
     return bool(words & lex.ADDITIVE_WORDS)
+
+
+def _head_of(q: dict) -> str:
+    """Head noun of the counted phrase; '' for a definite singular ('the leader'), which points back."""
+    if (q.get("text") or "").lower().startswith("the "):
+        return ""
+    return _head_word(q.get("object"))
 
 
 def _is_update(q: dict) -> bool:
@@ -1230,6 +1244,13 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
             if any(q.get("negated") and not q.get("hypothetical") for q in qs):
                 out.append({"category": category, "low": 0, "high": 0, "approximate": False, "mentions": 0})
             continue
+        people_starts: dict[int, int] = {}
+        for q in quantities:
+            if q.get("category") in lex.PEOPLE_CATEGORIES and q.get("category") != category:
+                key = int(q.get("sentence_start") or 0)
+                people_starts[key] = min(people_starts.get(key, 1 << 30), int(q.get("start") or 0))
+        facts = [dict(q, _after_other_category=people_starts.get(int(q.get("sentence_start") or 0), 1 << 30)
+                      < int(q.get("start") or 0)) for q in facts]
         incidents: list[_Incident] = []
         for group in _by_sentence(facts):
             _merge_sentence(incidents, group)
@@ -1261,7 +1282,7 @@ def _merge_sentence(incidents: list[_Incident], group: list[dict]) -> None:
     # named twice is one group unless marked additional (a headline run into its lede)
     by_head: dict[str, list[dict]] = {}
     for q in main:
-        by_head.setdefault(_head_word(q.get("object")), []).append(q)
+        by_head.setdefault(_head_of(q), []).append(q)
     low: int | None = None
     high: int | None = 0
     approx = False

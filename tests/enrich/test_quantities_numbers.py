@@ -76,7 +76,7 @@ def test_vague_table_is_the_documented_convention():
     assert parse_vague(["several"]) == (3, 3, None)
     assert parse_vague(["multiple"]) == (3, 3, None)
     assert parse_vague(["numerous"]) == (4, 4, None)
-    assert parse_vague(["a", "few"]) == (2, 2, None)
+    assert parse_vague(["a", "few"]) == (3, 3, None)
     assert parse_vague(["dozens"]) == (24, 24, None)
     assert parse_vague(["scores"]) == (40, 40, None)
     assert parse_vague(["hundreds"]) == (200, 200, None)

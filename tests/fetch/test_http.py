@@ -20,6 +20,7 @@ from pipeline.fetch.robots import RobotsCache
 from pipeline.records import StageError
 from tests.fetch.conftest import FAST
 from tests.fetch.hostile_server import HTML, MiB, HostileServer, deflate_bomb
+from tests.fetch.strategies import spelling
 
 
 def fails(client: HttpClient, url: str, kind: str = "page") -> StageError:
@@ -427,8 +428,6 @@ def canary_server():
 @settings(max_examples=40, deadline=None)
 @given(st.data())
 def test_no_spelling_of_loopback_reaches_the_server(canary_server, data):
-    from tests.fetch.test_ssrf import spelling
-
     host = data.draw(spelling(int(ipaddress.IPv4Address("127.0.0.1"))))
     policy = FetchPolicy(allowed_ports=(80, 443, canary_server.port), per_host_delay=0.0, obey_robots=False)
     client = HttpClient(policy, gate=HostGate.for_policy(policy), robots=RobotsCache())
