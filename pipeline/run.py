@@ -26,6 +26,8 @@ from pipeline.records import DeadLetter, FeedSource
 from pipeline.sinks.manifest import WriteManifest, count_fact, dead_letter_fact, manifest_path
 from pipeline.sinks.parquet import WritePartitionedParquet
 from pipeline.sinks.schema import ARTICLE_SCHEMA, DEAD_LETTER_SCHEMA
+from pipeline.state.store import SEEN_SCHEMA, quarantine_incomplete, read_state, seen_folder, state_root
+from pipeline.state.transforms import ALREADY_SEEN, DropSeen, ReadSeenKeys, item_key, seen_rows_of
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,9 @@ class RunPlan:
     feed_list_problems: tuple[DeadLetter, ...]
     policy: FetchPolicy
     started_at: datetime
+    state_root: str = ""
+    seen_files: tuple[str, ...] = ()
+    quarantined: tuple[str, ...] = ()
 
 
 def fetch_policy_from(options: WirebeamOptions) -> FetchPolicy:
@@ -79,12 +84,21 @@ def plan_run(options: PipelineOptions) -> RunPlan:
         DeadLetter(stage="feed_list", url=wb.feeds, error_type="bad_entry", message=warning)
         for warning in feed_list.warnings
     )
-    return RunPlan(run_id, output, tuple(feed_list.feeds), problems, policy, started_at)
+    return RunPlan(run_id, output, tuple(feed_list.feeds), problems, policy, started_at, **prepare_state(output, wb))
 
 
 def plan_enrich(options: PipelineOptions) -> RunPlan:
+    wb = options.view_as(WirebeamOptions)
     output, run_id, started_at = plan_output(options)
-    return RunPlan(run_id, output, (), (), fetch_policy_from(options.view_as(WirebeamOptions)), started_at)
+    return RunPlan(run_id, output, (), (), fetch_policy_from(wb), started_at, **prepare_state(output, wb))
+
+
+def prepare_state(output: str, wb: WirebeamOptions) -> dict[str, Any]:
+    """Read what finished runs wrote; move an unfinished run's files out of the way."""
+    root = state_root(output, wb.state)
+    view = read_state(output, root)
+    moved = quarantine_incomplete(output, view.incomplete_files)
+    return {"state_root": root, "seen_files": view.seen_files, "quarantined": tuple(moved)}
 
 
 def check_enrichment_ready(options: PipelineOptions) -> None:
@@ -116,6 +130,9 @@ def run_record(plan: RunPlan, options: PipelineOptions) -> dict[str, Any]:
         "started_at": plan.started_at.isoformat(),
         "output": plan.output,
         "feeds_listed": len(plan.feeds),
+        "state": plan.state_root,
+        "seen_files_read": len(plan.seen_files),
+        "quarantined_files": list(plan.quarantined),
         "options": {k: (list(v) if isinstance(v, tuple) else v) for k, v in options.get_all_options(drop_default=True).items()},
     }
 
@@ -175,7 +192,15 @@ class EnrichAndWrite(beam.PTransform):
             count_rows(articles, "CountWritten", "written"),
             dead_letters | "CountDeadLetters" >> beam.Map(dead_letter_fact),
         ) | "AllFacts" >> beam.Flatten()
-        files = (articles_out, dead_out) | "AllFiles" >> beam.Flatten()
+        seen_out = (
+            articles
+            | "SeenRows" >> beam.FlatMap(seen_rows_of)
+            | "WriteSeenState" >> WritePartitionedParquet(
+                "state", seen_folder(plan.state_root), SEEN_SCHEMA, plan.run_id,
+                date_column="published_at", key_column="url_key",
+            )
+        )
+        files = (articles_out, dead_out, seen_out) | "AllFiles" >> beam.Flatten()
         return (facts, feed_status, files) | "WriteManifest" >> WriteManifest(
             plan.output, run_record(plan, self._options)
         )
@@ -184,14 +209,22 @@ class EnrichAndWrite(beam.PTransform):
 def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) -> None:
     """The feed job: feed list -> feeds -> items -> pages -> articles -> outputs."""
     wb = options.view_as(WirebeamOptions)
+    seen = p | "ReadSeenState" >> ReadSeenKeys(plan.seen_files)
+    seen_urls = seen | "SeenUrls" >> beam.Keys()
+    seen_ids = seen | "SeenArticleIds" >> beam.Values() | "DistinctIds" >> beam.Distinct()
+
     feeds = p | "ListFeeds" >> beam.Create(list(plan.feeds))
     polled = feeds | "PollFeeds" >> PollFeeds(plan.policy)
     items = polled.items | "DedupeItems" >> DedupeItems()
+    new_items = items | "DropSeenItems" >> DropSeen(seen_urls, key=item_key)
+    items = new_items.unseen
     if wb.max_articles:
         items = items | "LimitItems" >> LimitItems(wb.max_articles)
     fetched = items | "FetchPages" >> FetchPages(plan.policy, concurrency=wb.fetch_concurrency)
     extracted = fetched.pages | "ExtractArticles" >> ExtractArticles(plan.run_id)
-    articles = extracted.articles | "DedupeArticles" >> DedupeArticles()
+    distinct = extracted.articles | "DedupeArticles" >> DedupeArticles()
+    new_articles = distinct | "DropSeenArticles" >> DropSeen(seen_ids, key=lambda row: row["article_id"])
+    articles = new_articles.unseen
 
     {
         "articles": articles,
@@ -206,7 +239,11 @@ def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) ->
             lambda page: count_fact("pages_fetched", page.item.feed_url)
         ),
         "facts:extracted": count_rows(extracted.articles, "CountExtracted", "extracted"),
-        "facts:distinct": count_rows(articles, "CountDistinct", "distinct_articles"),
+        "facts:distinct": count_rows(distinct, "CountDistinct", "distinct_articles"),
+        "facts:seen_items": new_items[ALREADY_SEEN] | "CountSeenItems" >> beam.Map(
+            lambda it: count_fact("items_already_written", it.feed_url)
+        ),
+        "facts:seen_articles": count_rows(new_articles[ALREADY_SEEN], "CountSeenArticles", "articles_already_written"),
     } | "EnrichAndWrite" >> EnrichAndWrite(plan, options)
 
 

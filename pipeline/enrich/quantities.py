@@ -476,6 +476,12 @@ def _noun_phrase_end(toks: list[_Tok], j: int, hi: int) -> tuple[int, int]:
         t = toks[k]
         if head != -1 and (t.ent in {"DATE", "TIME"} or t.lower in _TIME_NOUNS):
             break  # "insurgents yesterday"
+        if head != -1 and t.tag in {"VBN", "JJ"} and k + 1 < hi and (toks[k + 1].pos in {"NOUN", "PROPN", "ADJ"}
+                                                                     or toks[k + 1].tag == "VBN") \
+                and t.lower not in _ADJ_TRIGGERS:
+            head = -1  # "al-Qaeda associated Taliban leader": the head comes later
+            k += 1
+            continue
         if t.pos in {"NOUN", "PROPN"} or (t.pos == "ADJ" and t.lower in {"wounded", "dead", "injured"}):
             head = k
             k += 1
@@ -486,7 +492,8 @@ def _noun_phrase_end(toks: list[_Tok], j: int, hi: int) -> tuple[int, int]:
         if t.tag == "RB" and head == -1 and k + 1 < hi and toks[k + 1].tag in {"JJ", "VBN"} and t.lower != "not":
             k += 1  # "heavily armed insurgents"
             continue
-        if t.lower in {"-", "'s", "’s"} and head != -1 and k + 1 < hi and toks[k + 1].pos in {"NOUN", "PROPN", "ADJ"}:
+        if t.lower in {"-", "'s", "’s"} and head != -1 and k + 1 < hi and (toks[k + 1].pos in {"NOUN", "PROPN", "ADJ"}
+                                                                            or toks[k + 1].tag == "VBN"):
             k += 1
             continue
         if t.lower in {"-"} and head == -1:
@@ -517,10 +524,15 @@ def _implicit_counts(toks: list[_Tok], lo: int, hi: int, taken: set[int]) -> lis
             i += 1
             continue
         t = toks[i]
-        if t.lower in {"a", "an", "one", "another", "the"} and t.pos in {"DET", "NUM", ""}:
+        if t.lower in {"a", "an", "one", "another", "the"} and t.pos in {"DET", "NUM", ""} \
+                and not (i - 1 > lo and toks[i - 1].lower == "of" and _trigger_category(toks[i - 2]) is None):
+            # "associates of the dealer" is not a count; "the detention of an insurgent" is
             head, end = _noun_phrase_end(toks, i + 1, hi)
             modifier = head != -1 and end < hi and toks[end].lower in {"and", "-", "/"} and toks[head].ent == "NORP"
-            if head != -1 and not modifier and _is_person_word(toks[head]) and toks[head].tag not in {"NNS", "NNPS"}:
+            definite_name = t.lower == "the" and toks[head].tag != "NN" and toks[head].ent != "PERSON" \
+                if head != -1 else False
+            if head != -1 and not modifier and not definite_name and _is_person_word(toks[head]) \
+                    and toks[head].tag not in {"NNS", "NNPS"}:
                 c = _Count(i, i, i + 1, 1.0, 1.0, 1.0, False, [], implicit=True)
                 c.obj_start, c.obj_end, c.obj_head = i + 1, end, head
                 out.append(c)
@@ -723,7 +735,7 @@ def _post_trigger(toks: list[_Tok], c: _Count, hi: int) -> tuple[int, str] | Non
             return k, cat
         if t.lower == "of" and steps == 0 and c.obj_head != -1 and k + 1 < hi and toks[k + 1].pos in {"PROPN", "DET"}:
             k2 = k + 1  # "a commander of Kunduz Province ... was killed"
-            while k2 < hi and k2 - k < 6 and (toks[k2].pos in {"PROPN", "DET", "NOUN"} and toks[k2].tag != "NNS"):
+            while k2 < hi and k2 - k < 8 and toks[k2].pos in {"PROPN", "DET", "NOUN", "ADJ", "PART"}:
                 k2 += 1
             k = k2
             steps += 1
@@ -740,12 +752,21 @@ def _post_trigger(toks: list[_Tok], c: _Count, hi: int) -> tuple[int, str] | Non
                     return None
                 k2 = k + 3
             skipped = 0
-            while k2 < hi and skipped < 8 and (toks[k2].pos in {"NOUN", "PROPN", "ADJ", "DET", "NUM"}
-                                                or toks[k2].lower in {"-", "'s", "other", "others"}):
+            while k2 < hi and skipped < 12 and (toks[k2].pos in {"NOUN", "PROPN", "ADJ", "DET", "NUM"}
+                                                 or toks[k2].lower in {"-", "'s", "other", "others"}
+                                                 or (toks[k2].tag == "VBN" and k2 + 1 < hi
+                                                     and toks[k2 + 1].pos in {"NOUN", "ADJ", "PROPN"})):
                 if _trigger_category(toks[k2]) is not None and toks[k2].pos != "NOUN":
                     break
                 k2 += 1
                 skipped += 1
+            if skipped == 0 and t.lower == ",":
+                close = next((j for j in range(k + 1, min(hi, k + 9)) if toks[j].lower == ","), None)
+                if close is not None and not any(toks[j].pos in {"VERB", "AUX"} and toks[j].tag != "VBN"
+                                                 for j in range(k + 1, close)):
+                    k = close + 1  # an aside between commas: "The suspect, aged 45, was detained"
+                    steps += 1
+                    continue
             if skipped == 0:
                 if t.lower == "," and k2 < hi and toks[k2].lower in {"who", "which", "that"}:
                     k = k2
@@ -1015,7 +1036,8 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
 
 def _could_start_count(t: _Tok) -> bool:
     return t.lower[:1].isdigit() or t.lower in NUMBER_WORDS or t.lower in _VAGUE_FIRST \
-        or t.lower in {"a", "an", "no", "nobody", "none", "any", "couple", "handful"}
+        or t.lower in {"a", "an", "the", "another", "no", "nobody", "none", "any", "couple", "handful", "he", "she",
+                       "him", "her"} or t.ent == "PERSON" or t.tag in {"VBD", "VBG"}
 
 
 def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_of: dict[int, int] | None) -> None:
@@ -1092,8 +1114,16 @@ def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int) -> None
             extra.append(t.lower)
     if c.start - 3 >= lo and [t.lower for t in toks[c.start - 3:c.start]] in (["of", "whom", "were"],):
         extra.append("of whom")
-    if c.value == 1 and not c.implicit and c.end < len(toks) and toks[c.end].lower == "of":
+    if c.start - 1 >= lo and toks[c.start - 1].lower == "all" and not c.implicit:
+        extra.append("all")  # "killing all three": the group already counted
+    if c.value == 1 and not c.implicit and c.end + 1 < len(toks) and toks[c.end].lower == "of" \
+            and toks[c.end + 1].lower in {"the", "them", "those", "these", "which", "whom"}:
         extra.append("one of")  # "one of the insurgents killed was a commander": names one of a group
+    # a separate incident announced earlier in the sentence: "In a separate attack, two ... were killed"
+    for t in toks[lo:c.start]:
+        if t.lower in {"separate", "elsewhere", "meanwhile"}:
+            extra.append(t.lower)
+            break
     # background: the count belongs to an earlier event tied to someone ("linked to an attack that killed four")
     first = min(c.start, trig)
     relative = any(t.lower in {"that", "which"} for t in toks[max(lo, trig - 2):trig])
@@ -1176,6 +1206,8 @@ def _head_word(obj: str | None) -> str:
 
 def _is_additive(q: dict) -> bool:
     words = set((q.get("object") or "").lower().split()) | set((q.get("qualifier") or "").split())
+    if words & {"elsewhere", "meanwhile"}:
+        return True
     if q.get("_after_other_category") and not (words & (lex.ADDITIVE_WORDS - {"other", "others"})):
         return False  # "killed several insurgents and detained numerous others": others than the killed
     return bool(words & lex.ADDITIVE_WORDS)
@@ -1199,7 +1231,7 @@ def _is_background(q: dict) -> bool:
 
 def _is_subset(q: dict) -> bool:
     qual = q.get("qualifier") or ""
-    return bool(set(qual.split()) & lex.SUBSET_WORDS) or "of whom" in qual or "one of" in qual
+    return bool(set(qual.split()) & (lex.SUBSET_WORDS | {"all"})) or "of whom" in qual or "one of" in qual
 
 
 @dataclass
@@ -1228,9 +1260,9 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
     appears with low 0). Within a sentence, counts of one category add up ("a
     soldier and two civilians"). Across sentences a count
     - supersedes the incident it updates when it carries an update word ("rose to 137");
-    - adds to the article when it is marked additional ("three other insurgents"),
-      or names a different place, or a different kind of person than every earlier
-      count ("a Taliban leader" then "two suspected insurgents");
+    - adds to the article when it is marked additional ("three other insurgents",
+      "in a separate attack", "elsewhere"), or names a different kind of person than
+      every earlier count ("a Taliban leader" then "two suspected insurgents");
     - otherwise restates an earlier count (a toll repeated in lede and body): the larger wins.
     Subset counts ("including two children", "among them") never add.
     """
@@ -1314,9 +1346,10 @@ def _merge_sentence(incidents: list[_Incident], group: list[dict]) -> None:
         last.heads |= heads
         return
     for inc in incidents:
-        same_place = inc.place is None or new.place is None or inc.place == new.place
+        # places are not compared: a lede and its body name the same place at different grains
+        # ("Giyan district" / "Combat Outpost Munoz"); separate incidents are marked in words
         generic = bool((inc.heads | heads) & _GENERIC_OBJECTS) or not (inc.heads and heads)
-        if same_place and (generic or inc.heads & heads):
+        if generic or inc.heads & heads:
             _restate(inc, new)
             return
     incidents.append(new)

@@ -11,7 +11,7 @@ PEOPLE_CATEGORIES = ("killed", "wounded", "missing", "detained", "kidnapped", "d
 # These are the words that decide the category of a count ("trigger").
 EVENT_TRIGGERS: dict[str, str] = {
     # killed
-    "kill": "killed", "killed": "killed", "die": "killed", "dead": "killed", "death": "killed",
+    "kill": "killed", "killed": "killed", "killing": "killed", "die": "killed", "dead": "killed", "death": "killed",
     "fatality": "killed", "fatalities": "killed", "slay": "killed", "slain": "killed", "murder": "killed",
     "execute": "killed", "behead": "killed", "massacre": "killed", "perish": "killed", "toll": "killed",
     "assassinate": "killed", "drown": "killed", "lose": "killed",  # "lost their lives" (checked below)
@@ -70,7 +70,8 @@ UPDATE_WORDS = frozenset({
 })
 SUBSET_WORDS = frozenset({"including", "among", "include", "includes", "included"})
 # Words that make a count additional to one already given ("three other insurgents").
-ADDITIVE_WORDS = frozenset({"other", "others", "additional", "another", "more", "further", "separate"})
+ADDITIVE_WORDS = frozenset({"other", "others", "additional", "another", "more", "further", "separate", "elsewhere",
+                            "meanwhile"})
 
 MODALS = frozenset({"could", "would", "might", "may", "can", "should", "will", "must", "'d", "shall"})
 HYPOTHETICAL_VERBS = frozenset({

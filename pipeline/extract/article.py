@@ -253,6 +253,7 @@ def extract_article(
         "canonical_url": canonical,
         "feed_url": item.feed_url,
         "feed_title": item.feed_title,
+        "item_link": item.link,
         "item_guid": item.guid,
         "item_title": item.title,
         "item_summary": item_summary,

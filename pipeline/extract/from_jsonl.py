@@ -54,6 +54,7 @@ def article_from_record(record: Any, run_id: str, now: datetime) -> dict[str, An
         "canonical_url": url,
         "feed_url": None,
         "feed_title": None,
+        "item_link": None,
         "item_guid": None,
         "item_title": None,
         "item_summary": None,

@@ -22,6 +22,7 @@ claim a competitor's id to overwrite it downstream.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import posixpath
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -117,12 +118,25 @@ def article_id(canonical_url: str) -> str:
 
 
 def registered_domain(url: str) -> str | None:
-    """The registrable domain (eTLD+1) of a URL, e.g. bbc.co.uk; the host for IPs/localhost."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    """The site a URL belongs to: its registrable domain (eTLD+1, e.g. bbc.co.uk);
+    for an IP address or a single-label host, host and port, since nothing
+    else tells two sites on one address apart."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         return None
+    if _is_ip_literal(host) or "." not in host:
+        return parts.netloc.lower().rsplit("@", 1)[-1]
     domain = extract_domain(url)
     return domain.lower() if domain else host
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def choose_canonical(fetched_url: str, page_canonical: str | None) -> str:

@@ -783,7 +783,10 @@ def article_record(story: Story) -> dict[str, Any]:
         "site": story.site,
         "path": story.path,
         "feed_link": feed_link(story),
-        "canonical_url": canonical_of(story),
+        # rel=canonical as the page declares it, and the canonical URL wirebeam
+        # should record: a canonical pointing to another site is ignored.
+        "declared_canonical": canonical_of(story),
+        "canonical_url": url_of(story),
         "title": story.title,
         "published_utc": iso_z(published_utc),
         "date_utc": published_utc.date().isoformat(),

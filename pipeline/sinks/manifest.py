@@ -23,7 +23,8 @@ from pipeline.sinks.schema import ARTICLE_SCHEMA_VERSION, DEAD_LETTER_SCHEMA_VER
 
 # Stage counters, in the order of the data's journey.
 STAGE_COUNTERS = (
-    "items_seen", "items_queued", "pages_fetched", "extracted", "distinct_articles", "enriched", "not_enriched", "written",
+    "items_seen", "items_already_written", "items_queued", "pages_fetched", "extracted", "distinct_articles",
+    "articles_already_written", "enriched", "not_enriched", "written",
 )
 
 
@@ -81,7 +82,7 @@ def build_manifest(
             }
         )
 
-    files_by_kind: dict[str, list[dict[str, Any]]] = {"articles": [], "dead_letters": []}
+    files_by_kind: dict[str, list[dict[str, Any]]] = {"articles": [], "dead_letters": [], "state": []}
     for f in sorted(files, key=lambda f: (f.kind, f.path)):
         files_by_kind.setdefault(f.kind, []).append({"path": f.path, "partition": f.partition, "rows": f.rows})
 

@@ -84,6 +84,7 @@ ARTICLE_SCHEMA = pa.schema(
         _field("canonical_url", pa.string(), "normalised canonical URL (page's rel=canonical if on the same site, else the fetched URL), tracking parameters removed", False),
         _field("feed_url", pa.string(), "feed the article was listed in"),
         _field("feed_title", pa.string(), "title of that feed"),
+        _field("item_link", pa.string(), "link of the feed item, as listed (before redirects)"),
         _field("item_guid", pa.string(), "guid/id of the feed item"),
         _field("item_title", pa.string(), "title given in the feed item"),
         _field("item_summary", pa.string(), "summary/description of the feed item, as plain text"),

@@ -123,9 +123,15 @@ def test_rollup_separate_incidents_add_up(nlp):
     assert rollup(nlp, text)["killed"]["low"] == 5
 
 
-def test_rollup_different_places_add_up(nlp):
-    text = "Four people were killed in Mosul on Monday. Six people were killed in Basra on Tuesday."
+def test_rollup_incidents_marked_elsewhere_add_up(nlp):
+    text = "Four people were killed in Mosul on Monday. Elsewhere, six people were killed in Basra."
     assert rollup(nlp, text)["killed"]["low"] == 10
+
+
+def test_rollup_same_toll_with_a_finer_place_is_one(nlp):
+    text = ("Six people were killed in Nineveh province on Monday. "
+            "The six people were killed at a checkpoint near Mosul, police said.")
+    assert rollup(nlp, text)["killed"]["low"] == 6
 
 
 def test_rollup_adds_coordinated_people_in_one_sentence(nlp):
