@@ -19,6 +19,7 @@ commands:
   demo   --output DIR     run the same job on the bundled sample corpus (served on 127.0.0.1)
   enrich --input FILE.jsonl --output DIR   entities and counts for texts extracted elsewhere
   failures --output DIR [--run-id ID]       list dead letters: what failed, where, and why
+  watch  --every 15m [run options]          run the same job every interval (one run at a time per --state)
 
 `wirebeam run --help` lists every option."""
 
@@ -48,7 +49,50 @@ def _print_help() -> None:
 def cmd_run(argv: list[str]) -> int:
     from pipeline.run import run
 
-    return _finish(*run(argv))
+    if "--streaming" in argv:
+        from pipeline.streaming import launch_streaming
+
+        return launch_streaming(argv)
+    return _run_locked(argv, lambda: _finish(*run(argv)))
+
+
+# --- scheduled runs (pipeline/schedule.py): the state lock and `wirebeam watch` ---
+
+def _run_locked(argv: list[str], body) -> int:
+    """Run `body` holding the state's run lock; exit 3 (did nothing) when another run holds it."""
+    from pipeline.schedule import EXIT_LOCKED, RunLock, RunLockHeld, state_for_argv
+
+    try:
+        with RunLock(state_for_argv(argv), command="wirebeam run"):
+            return body()
+    except RunLockHeld as held:
+        print(f"wirebeam run: {held}", file=sys.stderr)
+        return EXIT_LOCKED
+    except Exception as error:
+        # On Dataflow a fixed --job_name is the lock: an active job of that name refuses the new one.
+        if type(error).__name__ == "DataflowJobAlreadyExistsError":
+            print(f"wirebeam run: {error}; this run did nothing.", file=sys.stderr)
+            return EXIT_LOCKED
+        raise
+
+
+def cmd_watch(argv: list[str]) -> int:
+    from pipeline.schedule import parse_interval, watch
+
+    parser = argparse.ArgumentParser(
+        prog="wirebeam watch", description="run the same bounded job every interval (for machines without a scheduler)"
+    )
+    parser.add_argument("--every", required=True, type=parse_interval, help="interval between run starts: 15m, 1h, 90s")
+    parser.add_argument("--max-runs", type=int, default=None, help="stop after N runs (default: until stopped)")
+    args, run_argv = parser.parse_known_args(argv)
+    if any(a == "--run-id" or a.startswith("--run-id=") for a in run_argv):
+        raise ValueError("--run-id cannot be used with watch: each run gets its own id (its UTC start time)")
+    if "--streaming" in run_argv:
+        raise ValueError("--streaming is a job that never ends: use `wirebeam run --streaming` on Dataflow, not watch")
+    outcome = watch(run_argv, args.every, max_runs=args.max_runs)
+    return 2 if outcome.exit_codes[-1:] == [2] else 0
+
+# --- end scheduled runs ---
 
 
 def cmd_enrich(argv: list[str]) -> int:
@@ -115,7 +159,7 @@ def cmd_failures(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "demo": cmd_demo, "enrich": cmd_enrich, "failures": cmd_failures}
+COMMANDS = {"run": cmd_run, "demo": cmd_demo, "enrich": cmd_enrich, "failures": cmd_failures, "watch": cmd_watch}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, TestOptions
 
 from pipeline.feeds.feedlist import load_feed_list
 from pipeline.feeds.transforms import PollFeeds
@@ -64,7 +64,8 @@ def plan_output(options: PipelineOptions) -> tuple[str, str, datetime]:
     started_at = datetime.now(timezone.utc)
     run_id = validate_run_id(wb.run_id or new_run_id(started_at))
     output = wb.output.rstrip("/")
-    if FileSystems.exists(manifest_path(output, run_id)):
+    # A --dry_run only translates the job (tests, CI): it must not need credentials to look at gs://.
+    if not options.view_as(TestOptions).dry_run and FileSystems.exists(manifest_path(output, run_id)):
         raise ValueError(
             f"run id {run_id!r} already finished into {output} (its manifest exists); "
             "pick another --run-id, or leave it out to use the start time"

@@ -10,7 +10,8 @@ Vague quantifiers have one convention table, `VAGUE_QUANTIFIERS`. Each entry is
 (None = open). The lows follow what expert annotators of military press
 releases recorded as the *minimum* ("several"/"multiple" 3, "numerous" 4,
 "a few" 3 -- their choice in every case of the development data) and common newsroom readings for the plurals of round numbers
-("dozens" >= 24, i.e. at least two dozen). All of them are `approximate`.
+("dozens" >= 24, i.e. at least two dozen). "a number of" reads like "several";
+"a large number of" sits above "numerous". All of them are `approximate` except "both".
 
 | words                         | value | low  | high |
 |-------------------------------|------:|-----:|-----:|
@@ -18,6 +19,9 @@ releases recorded as the *minimum* ("several"/"multiple" 3, "numerous" 4,
 | a few, few                    | 3     | 3    | open |
 | several, multiple, some (+pl) | 3     | 3    | open |
 | a handful (of)                | 3     | 3    | open |
+| a number of                   | 3     | 3    | open |
+| a large number of             | 5     | 5    | open |
+| both (+ plural)               | 2     | 2    | 2    |
 | many                          | 3     | 3    | open |
 | numerous                      | 4     | 4    | open |
 | dozens (of)                   | 24    | 24   | open |
@@ -61,6 +65,11 @@ VAGUE_QUANTIFIERS: dict[str, tuple[float, float, float | None]] = {
     "several": (3, 3, None),
     "multiple": (3, 3, None),
     "a handful": (3, 3, None),
+    "a number of": (3, 3, None),
+    "a large number of": (5, 5, None),
+    "a significant number of": (5, 5, None),
+    "a small number of": (2, 2, None),
+    "both": (2, 2, 2),
     "many": (3, 3, None),
     "numerous": (4, 4, None),
     "dozens": (24, 24, None),

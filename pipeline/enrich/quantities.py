@@ -63,7 +63,7 @@ _NUMERAL_TOKEN_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?(?
 _RANGE_TOKEN_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)[-–](\d[\d,]*(?:\.\d+)?)$")
 _YEAR_RE = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 _VAGUE_FIRST = {"several", "multiple", "numerous", "dozens", "scores", "hundreds", "thousands", "millions",
-                "many", "few", "tens"}
+                "many", "few", "tens", "both"}
 _NEG_PHRASES = {("no", "one"), ("nobody",), ("none",), ("no",), ("not", "a", "single"), ("not", "one"),
                 ("zero",), ("not", "any"), ("any",)}
 _GENERIC_OBJECTS = {"", "he", "she", "him", "her", "people", "person", "persons", "individual", "individuals", "victim", "victims", "others",
@@ -139,11 +139,11 @@ def _is_numberish(t: _Tok) -> bool:
     return t.lower in NUMBER_WORDS or bool(_NUMERAL_TOKEN_RE.match(t.text))
 
 
-def _read_number(toks: list[_Tok], i: int, n: int) -> tuple[int, float, float, float | None, bool] | None:
-    """Read the number starting at token i: (end, value, low, high, approximate), or None."""
+def _read_number(toks: list[_Tok], i: int, n: int) -> tuple[int, float, float, float | None, bool, bool] | None:
+    """Read the number starting at token i: (end, value, low, high, approximate, vague), or None."""
     t = toks[i]
     # vague quantifiers, longest first ("hundreds of thousands" before "hundreds")
-    for length in (3, 2, 1):
+    for length in (4, 3, 2, 1):
         if i + length <= n:
             words = [x.lower for x in toks[i:i + length]]
             entry = VAGUE_QUANTIFIERS.get(" ".join(words))
@@ -151,7 +151,7 @@ def _read_number(toks: list[_Tok], i: int, n: int) -> tuple[int, float, float, f
                 # "a few/ a couple of / a handful of / dozens of": need a following noun or "of"
                 end = i + length
                 value, low, high = entry
-                return end, value, low, high, True
+                return end, value, low, high, words != ["both"], True
     if t.lower in {"a", "an"}:
         if i + 1 < n and toks[i + 1].lower in {"dozen", "hundred", "thousand", "million", "billion"}:
             pass
@@ -192,7 +192,7 @@ def _read_number(toks: list[_Tok], i: int, n: int) -> tuple[int, float, float, f
     if best is None:
         return None
     end, value = best
-    return end, value, value, value, False
+    return end, value, value, value, False, False
 
 
 _TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
@@ -368,8 +368,7 @@ def _find_counts(toks: list[_Tok], lo: int, hi: int) -> list[_Count]:
         if read is None:
             i += 1
             continue
-        end, value, low, high, approx = read
-        is_vague = approx and not _is_numberish(t)
+        end, value, low, high, approx, is_vague = read
         if i > lo and toks[i - 1].lower in {"no", "not"} and t.lower == "one":
             i = end  # "no one" / "not one" are negations, read in _implicit_counts
             continue
@@ -432,8 +431,8 @@ def _range_after(toks: list[_Tok], end: int, hi: int) -> tuple[int, float] | Non
     read = _read_number(toks, j, hi) if _is_numberish(toks[j]) else None
     if read is None:
         return None
-    end2, value2, _, _, approx2 = read
-    if approx2:
+    end2, value2, _, _, _, vague2 = read
+    if vague2:
         return None
     if sep == "and":
         # only as the second half of "between X and Y"
@@ -1119,6 +1118,13 @@ def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int) -> None
     if c.value == 1 and not c.implicit and c.end + 1 < len(toks) and toks[c.end].lower == "of" \
             and toks[c.end + 1].lower in {"the", "them", "those", "these", "which", "whom"}:
         extra.append("one of")  # "one of the insurgents killed was a commander": names one of a group
+    # "captured or killed 12": either reading may hold, so the count is not a fact of one category
+    for k in (trig - 2, trig + 2):
+        if lo <= k < len(toks) and toks[(k + trig) // 2].lower == "or" and _trigger_category(toks[k]) \
+                and _trigger_category(toks[k]) != c.category:
+            a, b = sorted((k, trig))
+            extra.append(f"{toks[a].lower} or {toks[b].lower}")
+            break
     # a separate incident announced earlier in the sentence: "In a separate attack, two ... were killed"
     for t in toks[lo:c.start]:
         if t.lower in {"separate", "elsewhere", "meanwhile"}:
@@ -1215,7 +1221,8 @@ def _is_additive(q: dict) -> bool:
 
 def _head_of(q: dict) -> str:
     """Head noun of the counted phrase; '' for a definite singular ('the leader'), which points back."""
-    if (q.get("text") or "").lower().startswith("the "):
+    text = (q.get("text") or "").lower()
+    if text.startswith("the ") or text == "both":
         return ""
     return _head_word(q.get("object"))
 
@@ -1271,7 +1278,8 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
         qs = [q for q in quantities if q.get("category") == category]
         if not qs:
             continue
-        facts = [q for q in qs if not q.get("negated") and not q.get("hypothetical") and not _is_background(q)]
+        facts = [q for q in qs if not q.get("negated") and not q.get("hypothetical") and not _is_background(q)
+                 and " or " not in (q.get("qualifier") or "")]
         if not facts:
             if any(q.get("negated") and not q.get("hypothetical") for q in qs):
                 out.append({"category": category, "low": 0, "high": 0, "approximate": False, "mentions": 0})
