@@ -609,7 +609,7 @@ _NOT_PERSON = frozenset({"numbers", "containers", "computers", "weapons", "other
 
 def _person_like(t: _Tok) -> bool:
     """The counted noun names people: a listed person noun, a nationality or name, or an agent noun."""
-    if _is_person_word(t) or t.pos == "PROPN" or t.lower == "them":
+    if _is_person_word(t) or t.pos == "PROPN" or t.lower in {"them", "he", "she", "him", "her"}:
         return True
     return t.lower not in _NOT_PERSON and t.lower.endswith(_PERSON_SUFFIXES) and t.lower not in lex.MEASURE_UNITS
 
@@ -1081,7 +1081,7 @@ def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_o
             c.hypothetical = True
         if toks[k].lemma in lex.UPDATE_WORDS:
             pass
-        _note_context_words(toks, c, k, lo)
+        _note_context_words(toks, c, k, lo, hi)
         return
     if obj is not None and (obj.lemma in lex.TROOP_NOUNS or obj.lower in lex.TROOP_NOUNS) and obj.lower != "forces" \
             and not c.implicit:
@@ -1099,10 +1099,10 @@ _BACKGROUND_CUES = frozenset({
     ("convicted", "of"), ("charged", "with"), ("associated", "with"), ("participated", "in"),
     ("took", "part"), ("planned", "the"), ("orchestrated", "the"), ("masterminded", "the"),
 })
-BACKGROUND_QUALIFIERS = frozenset(" ".join(p) for p in _BACKGROUND_CUES)
+BACKGROUND_QUALIFIERS = frozenset(" ".join(p) for p in _BACKGROUND_CUES) | {"since"}
 
 
-def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int) -> None:
+def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int, hi: int) -> None:
     """Add update ('rose to') and subset ('including', 'among') words in front of the count to the qualifier."""
     window = toks[max(lo, min(c.start, trig) - 3):c.start] if trig < c.start else toks[max(lo, c.start - 4):c.start]
     extra = []
@@ -1115,12 +1115,12 @@ def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int) -> None
         extra.append("of whom")
     if c.start - 1 >= lo and toks[c.start - 1].lower == "all" and not c.implicit:
         extra.append("all")  # "killing all three": the group already counted
-    if c.value == 1 and not c.implicit and c.end + 1 < len(toks) and toks[c.end].lower == "of" \
+    if not c.implicit and c.end + 1 < len(toks) and toks[c.end].lower == "of" \
             and toks[c.end + 1].lower in {"the", "them", "those", "these", "which", "whom"}:
-        extra.append("one of")  # "one of the insurgents killed was a commander": names one of a group
+        extra.append("of the")  # "five of the insurgents killed were commanders": part of a group
     # "captured or killed 12": either reading may hold, so the count is not a fact of one category
     for k in (trig - 2, trig + 2):
-        if lo <= k < len(toks) and toks[(k + trig) // 2].lower == "or" and _trigger_category(toks[k]) \
+        if lo <= k < hi and toks[(k + trig) // 2].lower == "or" and _trigger_category(toks[k]) \
                 and _trigger_category(toks[k]) != c.category:
             a, b = sorted((k, trig))
             extra.append(f"{toks[a].lower} or {toks[b].lower}")
@@ -1129,6 +1129,12 @@ def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int) -> None
     for t in toks[lo:c.start]:
         if t.lower in {"separate", "elsewhere", "meanwhile"}:
             extra.append(t.lower)
+            break
+    # a running total ("since January", "since Dec. 1"): not this article's event
+    for k in range(lo, hi - 1):
+        if toks[k].lower == "since" and (toks[k + 1].ent == "DATE" or toks[k + 1].lower.rstrip(".") in lex.MONTHS
+                                         or _YEAR_RE.match(toks[k + 1].text)):
+            extra.append("since")
             break
     # background: the count belongs to an earlier event tied to someone ("linked to an attack that killed four")
     first = min(c.start, trig)
@@ -1238,7 +1244,7 @@ def _is_background(q: dict) -> bool:
 
 def _is_subset(q: dict) -> bool:
     qual = q.get("qualifier") or ""
-    return bool(set(qual.split()) & (lex.SUBSET_WORDS | {"all"})) or "of whom" in qual or "one of" in qual
+    return bool(set(qual.split()) & (lex.SUBSET_WORDS | {"all"})) or "of whom" in qual or "of the" in qual
 
 
 @dataclass

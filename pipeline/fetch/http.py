@@ -494,8 +494,12 @@ class HttpClient:
                 self._gate.record_success(host)
             if reply.status in REDIRECT_STATUSES or 200 <= reply.status < 300 or reply.status == 304:
                 return reply, attempt_no
-            raise StageError("http_error", self._http_error_message(target.url, reply.status, attempt_no),
-                             http_status=reply.status, attempts=attempt_no)
+            raise StageError(
+                "http_error",
+                self._http_error_message(target.url, reply.status, attempt_no),
+                http_status=reply.status,
+                attempts=attempt_no,
+            )
 
     @staticmethod
     def _retryable(err: StageError) -> bool:
@@ -511,6 +515,8 @@ class HttpClient:
             return f"{url} answered HTTP {status} (server error) after {attempts} attempt(s); try again later"
         if status in (401, 403):
             return f"{url} answered HTTP {status}: access refused; the page needs a login or blocks crawlers"
+        if status == 429:
+            return f"{url} answered HTTP 429 (too many requests) after {attempts} attempt(s); raise --per-host-delay"
         if status in (404, 410):
             return f"{url} answered HTTP {status}: the page is gone; drop or fix the link"
         return f"{url} answered HTTP {status}"

@@ -163,6 +163,20 @@ def test_rollup_vague_and_bounds(nlp):
     assert (r["detained"]["low"], r["detained"]["high"]) == (11, None)
 
 
+def test_rollup_leaves_out_running_totals_and_history(nlp):
+    text = ("Police arrested two men on Friday. Since January, police have arrested more than 400 people. "
+            "One of the men was linked to a bombing that killed 12 people.")
+    r = rollup(nlp, text)
+    assert r["detained"]["low"] == 2
+    assert "killed" not in r
+
+
+def test_rollup_leaves_out_either_or_counts(nlp):
+    r = rollup(nlp, "Troops captured or killed dozens of fighters. Two soldiers were wounded.")
+    assert "killed" not in r and "detained" not in r
+    assert r["wounded"]["low"] == 2
+
+
 def test_rollup_ignores_amounts():
     amount = {"category": "amount", "low": 5.0, "high": 5.0, "negated": False, "hypothetical": False}
     assert rollup_event_counts([amount]) == []
