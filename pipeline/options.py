@@ -64,6 +64,12 @@ class WirebeamOptions(PipelineOptions):
         group.add_argument("--per-host-delay", dest="per_host_delay", type=float, default=1.0,
                            help="minimum seconds between two requests to one host (jittered 0.5-1.5x; "
                                 "robots.txt Crawl-delay can raise it up to 30 s)")
+        group.add_argument("--connect-timeout", dest="connect_timeout", type=float, default=10.0,
+                           help="seconds to wait for a TCP connection to a host")
+        group.add_argument("--read-timeout", dest="read_timeout", type=float, default=30.0,
+                           help="seconds of silence from a server before a request fails")
+        group.add_argument("--fetch-deadline", dest="fetch_deadline", type=float, default=60.0,
+                           help="wall-clock seconds one request attempt may take in all (stops slow-drip servers)")
         group.add_argument("--fetch-concurrency", dest="fetch_concurrency", type=int, default=16,
                            help="hosts fetched at once in one worker")
         group.add_argument("--ignore-robots", dest="ignore_robots", action="store_true", default=False,

@@ -24,6 +24,10 @@ class FeedSource:
     url: str
     name: str | None = None
     tags: tuple[str, ...] = ()
+    # Validators from the last run that read this feed completely, for a
+    # conditional GET (If-None-Match / If-Modified-Since).
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ folder named after where the data meets it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,7 +27,15 @@ from pipeline.records import DeadLetter, FeedSource
 from pipeline.sinks.manifest import WriteManifest, count_fact, dead_letter_fact, manifest_path
 from pipeline.sinks.parquet import WritePartitionedParquet
 from pipeline.sinks.schema import ARTICLE_SCHEMA, DEAD_LETTER_SCHEMA
-from pipeline.state.store import SEEN_SCHEMA, quarantine_incomplete, read_state, seen_folder, state_root
+from pipeline.state.store import (
+    SEEN_SCHEMA,
+    feed_validators,
+    latest_manifest,
+    quarantine_incomplete,
+    read_state,
+    seen_folder,
+    state_root,
+)
 from pipeline.state.transforms import ALREADY_SEEN, DropSeen, ReadSeenKeys, item_key, seen_rows_of
 
 log = logging.getLogger(__name__)
@@ -52,6 +61,9 @@ def fetch_policy_from(options: WirebeamOptions) -> FetchPolicy:
         user_agent=options.user_agent or DEFAULT_USER_AGENT,
         allow_networks=tuple(options.allow_hosts or ()),
         per_host_delay=options.per_host_delay,
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        deadline=options.fetch_deadline,
         obey_robots=not options.ignore_robots,
     )
 
@@ -85,7 +97,15 @@ def plan_run(options: PipelineOptions) -> RunPlan:
         DeadLetter(stage="feed_list", url=wb.feeds, error_type="bad_entry", message=warning)
         for warning in feed_list.warnings
     )
-    return RunPlan(run_id, output, tuple(feed_list.feeds), problems, policy, started_at, **prepare_state(output, wb))
+    dry_run = bool(options.view_as(TestOptions).dry_run)
+    state = prepare_state(output, wb, dry_run=dry_run)
+    validators = {} if dry_run else feed_validators(latest_manifest(output, state["state_root"]))
+    feeds = tuple(
+        dataclasses.replace(feed, etag=validators[feed.url][0], last_modified=validators[feed.url][1])
+        if feed.url in validators else feed
+        for feed in feed_list.feeds
+    )
+    return RunPlan(run_id, output, feeds, problems, policy, started_at, **state)
 
 
 def plan_enrich(options: PipelineOptions) -> RunPlan:
@@ -94,9 +114,11 @@ def plan_enrich(options: PipelineOptions) -> RunPlan:
     return RunPlan(run_id, output, (), (), fetch_policy_from(wb), started_at, **prepare_state(output, wb))
 
 
-def prepare_state(output: str, wb: WirebeamOptions) -> dict[str, Any]:
+def prepare_state(output: str, wb: WirebeamOptions, *, dry_run: bool = False) -> dict[str, Any]:
     """Read what finished runs wrote; move an unfinished run's files out of the way."""
     root = state_root(output, wb.state)
+    if dry_run:  # --dry_run only translates the job: no credentials to read gs:// state, nothing to move
+        return {"state_root": root, "seen_files": (), "quarantined": ()}
     view = read_state(output, root)
     moved = quarantine_incomplete(output, view.incomplete_files)
     return {"state_root": root, "seen_files": view.seen_files, "quarantined": tuple(moved)}

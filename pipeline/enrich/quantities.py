@@ -10,8 +10,10 @@ token rules are the fallback.
 How a count is read:
 - the number: numerals ("2,500", "1.5 million"), number words ("twenty-one",
   "a dozen"), vague quantifiers (table in `numbers.VAGUE_QUANTIFIERS`), ranges
-  ("between 10 and 15", "10-15", "two or three"), and implicit counts ("killed a
-  Taliban commander" -> 1; "no one was killed" -> 0, negated).
+  ("between 10 and 15", "10-15", "two or three"), and implicit counts: a person
+  phrase or name next to a trigger is 1 ("killed a Taliban commander", "the
+  leader was captured", "Maria Lopez was abducted", "he was killed"), "both" is
+  2, "no one" / "no civilians" / "not ... any" is 0, negated.
 - qualifiers in front become bounds (`QUALIFIERS`): "at least 3" -> [3, open);
   "more than 100" -> [101, open); "up to 50" -> (open, 50]; "nearly 40" ->
   (open, 40] approximate; "about/some/an estimated 2,500" -> [2500, 2500] approximate.
@@ -24,16 +26,22 @@ How a count is read:
   numbers, addresses, designations ("Route 66"), sports scores.
 - `negated` (no one / not / never before the trigger) and `hypothetical`
   (modal, "threatened to", "if") counts are kept but flagged.
-- `qualifier` records the words in front of the number that shaped its reading:
-  bounds ("at least"), updates ("rose to") and subsets ("including"); the
-  article rollup (`rollup_event_counts`) reads them.
+- `qualifier` records, space-separated, the words of the sentence that shaped
+  the reading, so the rollup (and an analyst) can see why a count was or was not
+  added: bounds ("at least", "between"), updates ("rose"), subsets ("including",
+  "among", "of the", "all"), separate incidents ("separate", "elsewhere"),
+  running totals ("since"), history told about someone ("linked to",
+  "responsible for" before "an attack that killed ..."), and either-or triggers
+  ("captured or killed").
+- `place` is the place entity of the sentence nearest to the count;
+  `attribution` the source named with a reporting verb or "according to".
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Iterable
 
 from spacy.tokens import Doc
 
@@ -54,7 +62,7 @@ QUALIFIERS: dict[tuple[str, ...], str] = {
     ("about",): "approx", ("around",): "approx", ("approximately",): "approx", ("roughly",): "approx",
     ("some",): "approx", ("an", "estimated"): "approx", ("estimated",): "approx", ("approx",): "approx",
     ("approx.",): "approx", ("circa",): "approx", ("c.",): "approx", ("an", "approximate"): "approx",
-    ("as", "few", "as"): "approx", ("roughly", "about"): "approx", ("or", "so"): "approx",
+    ("as", "few", "as"): "approx", ("roughly", "about"): "approx",
     ("exactly",): "exact", ("precisely",): "exact", ("just",): "exact", ("only",): "exact",
 }
 _MAX_QUALIFIER_LEN = max(len(k) for k in QUALIFIERS)
@@ -64,8 +72,6 @@ _RANGE_TOKEN_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)[-–](\d[\d,]*(?:\.\d+)?)$"
 _YEAR_RE = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 _VAGUE_FIRST = {"several", "multiple", "numerous", "dozens", "scores", "hundreds", "thousands", "millions",
                 "many", "few", "tens", "both"}
-_NEG_PHRASES = {("no", "one"), ("nobody",), ("none",), ("no",), ("not", "a", "single"), ("not", "one"),
-                ("zero",), ("not", "any"), ("any",)}
 _GENERIC_OBJECTS = {"", "he", "she", "him", "her", "people", "person", "persons", "individual", "individuals", "victim", "victims", "others",
                     "other", "dead", "civilian", "civilians"}
 # Triggers whose subject is the counted group even when an object follows ("100 people fled the village").
@@ -139,6 +145,11 @@ def _is_numberish(t: _Tok) -> bool:
     return t.lower in NUMBER_WORDS or bool(_NUMERAL_TOKEN_RE.match(t.text))
 
 
+_SCALE_AFTER_A = frozenset({"dozen", "hundred", "thousand", "million", "billion"})
+_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+_UNITS_1_9 = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
+
+
 def _read_number(toks: list[_Tok], i: int, n: int) -> tuple[int, float, float, float | None, bool, bool] | None:
     """Read the number starting at token i: (end, value, low, high, approximate, vague), or None."""
     t = toks[i]
@@ -148,25 +159,20 @@ def _read_number(toks: list[_Tok], i: int, n: int) -> tuple[int, float, float, f
             words = [x.lower for x in toks[i:i + length]]
             entry = VAGUE_QUANTIFIERS.get(" ".join(words))
             if entry is not None:
-                # "a few/ a couple of / a handful of / dozens of": need a following noun or "of"
-                end = i + length
                 value, low, high = entry
-                return end, value, low, high, words != ["both"], True
+                return i + length, value, low, high, words != ["both"], True
     if t.lower in {"a", "an"}:
-        if i + 1 < n and toks[i + 1].lower in {"dozen", "hundred", "thousand", "million", "billion"}:
-            pass
-        else:
-            return None
+        if not (i + 1 < n and toks[i + 1].lower in _SCALE_AFTER_A):
+            return None  # "a dozen", "a hundred"; other "a" are articles
     elif not _is_numberish(t):
         return None
-    # gather a run of number tokens ("twenty - one", "one hundred and five", "1.5 million")
+    # the longest run of tokens that parses as one number ("twenty - one", "one hundred and five", "1.5 million")
     j = i
     words: list[str] = []
     best: tuple[int, float] | None = None
     while j < n:
         w = toks[j]
-        if w.lower in {"-", "–"} and words and j + 1 < n and toks[j + 1].lower in lex_units_after_tens() \
-                and words[-1] in lex_tens():
+        if w.lower in {"-", "–"} and words and words[-1] in _TENS and j + 1 < n and toks[j + 1].lower in _UNITS_1_9:
             j += 1
             continue
         if w.lower == "and" and words and words[-1] in {"hundred", "thousand", "million"} and j + 1 < n \
@@ -174,37 +180,19 @@ def _read_number(toks: list[_Tok], i: int, n: int) -> tuple[int, float, float, f
             words.append("and")
             j += 1
             continue
-        if w.lower in {"a", "an"} and not words:
-            words.append(w.lower)
-            j += 1
-            continue
-        if w.lower in NUMBER_WORDS or (not words and _NUMERAL_TOKEN_RE.match(w.text)) or \
-                (words == ["a"] and False):
+        if (w.lower in {"a", "an"} and not words) or w.lower in NUMBER_WORDS or \
+                (not words and _NUMERAL_TOKEN_RE.match(w.text)):
             words.append(w.lower)
             j += 1
             value = parse_number_words(words)
             if value is not None:
                 best = (j, value)
             continue
-        if _NUMERAL_TOKEN_RE.match(w.text) and words and words[-1] == "and":
-            break
         break
     if best is None:
         return None
     end, value = best
     return end, value, value, value, False, False
-
-
-_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
-_UNITS_1_9 = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
-
-
-def lex_tens() -> frozenset[str]:
-    return _TENS
-
-
-def lex_units_after_tens() -> frozenset[str]:
-    return _UNITS_1_9
 
 
 def _qualifier_before(toks: list[_Tok], i: int, lo: int) -> tuple[int, str | None, list[str]]:
@@ -419,25 +407,16 @@ def _vague_counts_something(toks: list[_Tok], i: int, end: int, hi: int) -> bool
 
 
 def _range_after(toks: list[_Tok], end: int, hi: int) -> tuple[int, float] | None:
-    if end + 1 >= hi:
+    """The upper end of a range right after a number: "10-15", "10 to 15", "two or three" -> (end, high).
+
+    "10 and 15" is a range only after "between" (see `_between_ranges`); elsewhere it lists two counts."""
+    if end + 1 >= hi or toks[end].lower not in {"-", "–", "to", "or"}:
         return None
-    sep = toks[end].lower
-    if sep not in {"-", "–", "to", "and", "or"}:
-        return None
-    if sep == "and" and not (end - 2 >= 0 and False):
-        # "between 10 and 15" only; "3 and 4" lists are separate counts
-        pass
     j = end + 1
     read = _read_number(toks, j, hi) if _is_numberish(toks[j]) else None
-    if read is None:
+    if read is None or read[5]:
         return None
-    end2, value2, _, _, _, vague2 = read
-    if vague2:
-        return None
-    if sep == "and":
-        # only as the second half of "between X and Y"
-        return None
-    return end2, value2
+    return read[0], read[1]
 
 
 def _between_ranges(toks: list[_Tok], counts: list[_Count], lo: int) -> list[_Count]:
@@ -481,6 +460,8 @@ def _noun_phrase_end(toks: list[_Tok], j: int, hi: int) -> tuple[int, int]:
             head = -1  # "al-Qaeda associated Taliban leader": the head comes later
             k += 1
             continue
+        if head != -1 and t.lower in {"hostage", "hostages", "custody"}:
+            break  # "took 18 crew members hostage": the trigger, not part of the phrase
         if t.pos in {"NOUN", "PROPN"} or (t.pos == "ADJ" and t.lower in {"wounded", "dead", "injured"}):
             head = k
             k += 1
@@ -532,6 +513,7 @@ def _implicit_counts(toks: list[_Tok], lo: int, hi: int, taken: set[int]) -> lis
                 if head != -1 else False
             if head != -1 and not modifier and not definite_name and _is_person_word(toks[head]) \
                     and toks[head].tag not in {"NNS", "NNPS"}:
+                end = _skip_appositive_name(toks, end, hi)
                 c = _Count(i, i, i + 1, 1.0, 1.0, 1.0, False, [], implicit=True)
                 c.obj_start, c.obj_end, c.obj_head = i + 1, end, head
                 out.append(c)
@@ -559,10 +541,7 @@ def _implicit_counts(toks: list[_Tok], lo: int, hi: int, taken: set[int]) -> lis
             # a bare singular person after the verb: "killed Taliban leader Mahjur"
             head, end = _noun_phrase_end(toks, i, hi)
             if head != -1 and _is_person_word(toks[head]) and toks[head].tag in {"NN", "NNP"}:
-                if end + 1 < hi and toks[end].lower == "," and toks[end + 1].ent == "PERSON":
-                    end += 1
-                    while end < hi and toks[end].ent == "PERSON":
-                        end += 1
+                end = _skip_appositive_name(toks, end, hi)
                 c = _Count(i, i, end, 1.0, 1.0, 1.0, False, [], implicit=True)
                 c.obj_start, c.obj_end, c.obj_head = i, end, head
                 out.append(c)
@@ -590,6 +569,15 @@ def _implicit_counts(toks: list[_Tok], lo: int, hi: int, taken: set[int]) -> lis
                 continue
         i += 1
     return out
+
+
+def _skip_appositive_name(toks: list[_Tok], end: int, hi: int) -> int:
+    """'the gang's leader, Tom Reyes,': the name is the same person, so the phrase extends over it."""
+    if end + 1 < hi and toks[end].lower == "," and toks[end + 1].ent == "PERSON":
+        end += 1
+        while end < hi and toks[end].ent == "PERSON":
+            end += 1
+    return end
 
 
 def _negated_before(toks: list[_Tok], i: int, lo: int) -> bool:
@@ -654,9 +642,10 @@ def _object_of(toks: list[_Tok], c: _Count, hi: int) -> None:
 def _object_text(toks: list[_Tok], c: _Count) -> str | None:
     if c.obj_head == -1:
         return None
-    words = [t.text for t in toks[c.obj_start:c.obj_end] if t.lower not in {"the", "these", "those"}]
-    text = " ".join(words).replace(" - ", "-").replace(" 's", "'s")
-    return text or None
+    start = c.obj_start
+    while start < c.obj_end and toks[start].lower in {"the", "these", "those"}:
+        start += 1
+    return _span_text(toks, start, c.obj_end) if start < c.obj_end else None
 
 
 def _pre_trigger(toks: list[_Tok], c: _Count, lo: int) -> tuple[int, str] | None:
@@ -705,6 +694,8 @@ def _pre_trigger(toks: list[_Tok], c: _Count, lo: int) -> tuple[int, str] | None
                 k2 -= 1
                 skipped += 1
             if skipped == 0:
+                if t.lower == "with" and k2 >= lo and _trigger_category(toks[k2]) and toks[k2].tag == "VBN":
+                    return k2, _trigger_category(toks[k2])  # "the mayor was killed along with two others"
                 return None
             k = k2
             steps += 1
@@ -930,10 +921,13 @@ def _attribution(toks: list[_Tok], lo: int, hi: int, ents: list[tuple[int, int, 
             if s < k and any(x.pos in {"NOUN", "PROPN"} for x in toks[s:k]):
                 return _span_text(toks, s, k)
             # "said a spokesman for the army": a noun phrase just after the verb
+            if t.lemma == "tell":
+                continue  # "told reporters": the listener, not the source
             e = k + 1
-            while e < hi and (toks[e].pos in {"NOUN", "PROPN", "ADJ", "DET"}) and e - k < 6:
+            while e < hi and (toks[e].pos in {"NOUN", "PROPN", "ADJ"} or (e == k + 1 and toks[e].pos == "DET")) \
+                    and e - k < 6:
                 e += 1
-            if e > k + 1 and any(x.pos in {"NOUN", "PROPN"} for x in toks[k + 1:e]) and toks[e - 1].pos != "DET":
+            if e > k + 1 and any(x.pos in {"NOUN", "PROPN"} for x in toks[k + 1:e]):
                 return _span_text(toks, k + 1, e)
     return None
 
@@ -1009,14 +1003,11 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
     out: list[dict] = []
     index_of = {t.i: k for k, t in enumerate(toks)}
     for lo, hi in _sentence_bounds(doc, toks):
-        if not any(_could_start_count(t) for t in toks[lo:hi]):
-            continue
         counts = _between_ranges(toks, _find_counts(toks, lo, hi), lo)
         taken = {k for c in counts for k in range(c.start, c.end)}
         implicit = _implicit_counts(toks, lo, hi, taken)
         s_char, e_char = toks[lo].idx, toks[hi - 1].end
         sent_ents = [e for e in all_ents if e[0] >= s_char and e[1] <= e_char]
-        attribution: Any = ...
         resolved: list[_Count] = []
         for c in sorted(counts + implicit, key=lambda x: x.start):
             _object_of(toks, c, hi)
@@ -1025,18 +1016,11 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
                 continue  # "a soldier" with no event is not a quantity
             resolved.append(c)
         _share_coordinated_triggers(toks, resolved)
+        attribution = _attribution(toks, lo, hi, sent_ents) if resolved else None
         for c in resolved:
-            if attribution is ...:
-                attribution = _attribution(toks, lo, hi, sent_ents)
             place = _place(sent_ents, toks[c.start].idx, toks[c.end - 1].end)
             out.append(_to_dict(doc, toks, c, s_char, e_char, attribution, place))
     return out
-
-
-def _could_start_count(t: _Tok) -> bool:
-    return t.lower[:1].isdigit() or t.lower in NUMBER_WORDS or t.lower in _VAGUE_FIRST \
-        or t.lower in {"a", "an", "the", "another", "no", "nobody", "none", "any", "couple", "handful", "he", "she",
-                       "him", "her"} or t.ent == "PERSON" or t.tag in {"VBD", "VBG"}
 
 
 def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_of: dict[int, int] | None) -> None:
@@ -1087,6 +1071,7 @@ def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_o
             and not c.implicit:
         c.category = "troops"
         c.trigger = obj.text
+        c.hypothetical = _hypothetical(toks, c, c.obj_head, lo)  # "will send 1,500 troops" is a plan
         return
     c.category = "amount"
     c.unit = "count" if not c.implicit else None
@@ -1185,7 +1170,7 @@ def _to_dict(doc: Doc, toks: list[_Tok], c: _Count, s_char: int, e_char: int, at
         "qualifier": " ".join(c.qualifier) or None,
         "category": c.category,
         "unit": None if people else c.unit,
-        "object": _object_text(toks, c),
+        "object": None if c.unit not in (None, "count") else _object_text(toks, c),
         "trigger": c.trigger,
         "negated": bool(c.negated),
         "hypothetical": bool(c.hypothetical),
@@ -1269,15 +1254,19 @@ def _sum_high(a: int | None, b: int | None) -> int | None:
 def rollup_event_counts(quantities: list[dict]) -> list[dict]:
     """Best estimate of distinct people per category for one article (EVENT_COUNT dicts).
 
-    Negated and hypothetical counts are not counted (a category seen only negated
-    appears with low 0). Within a sentence, counts of one category add up ("a
-    soldier and two civilians"). Across sentences a count
+    Not counted: negated and hypothetical counts (a category seen only negated
+    appears with low 0 and mentions 0), running totals ("since January"), history
+    ("linked to an attack that killed four") and either-or counts ("captured or
+    killed"). Within a sentence, counts of different people add up ("a soldier and
+    two civilians"); the same kind named twice is one group. Across sentences a count
     - supersedes the incident it updates when it carries an update word ("rose to 137");
     - adds to the article when it is marked additional ("three other insurgents",
       "in a separate attack", "elsewhere"), or names a different kind of person than
       every earlier count ("a Taliban leader" then "two suspected insurgents");
     - otherwise restates an earlier count (a toll repeated in lede and body): the larger wins.
-    Subset counts ("including two children", "among them") never add.
+    Subset counts ("including two children", "five of the dead", "all three") and
+    definite people ("the leader", "both men") never add on their own: they restate.
+    `mentions` is the number of counted (non-negated, non-hypothetical) mentions.
     """
     out: list[dict] = []
     for category in lex.PEOPLE_CATEGORIES:

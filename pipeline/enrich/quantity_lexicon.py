@@ -33,12 +33,6 @@ EVENT_TRIGGERS: dict[str, str] = {
     # troops
     "deploy": "troops", "station": "troops", "dispatch": "troops", "garrison": "troops",
 }
-# Triggers that also take things as objects ("captured a town", "held talks", "lost 3 games"):
-# they count people only when the counted noun is a known person noun (or absent).
-NEEDS_PERSON_OBJECT = frozenset({
-    "capture", "hold", "held", "evacuate", "lose", "deploy", "station", "dispatch", "garrison", "harm", "hurt",
-    "execute", "toll",
-})
 # Nouns naming the counted people and deciding the category on their own ("300 refugees").
 NOUN_TRIGGERS = frozenset({
     "death", "fatality", "fatalities", "injury", "detainee", "hostage", "refugee", "evacuee", "dead",
@@ -80,7 +74,6 @@ HYPOTHETICAL_VERBS = frozenset({
     "conspire", "order", "call", "urge", "demand", "hope",
 })
 HYPOTHETICAL_MARKERS = frozenset({"if", "unless", "potentially", "possibly", "whether"})
-NEGATION_WORDS = frozenset({"not", "n't", "never", "no", "without"})
 
 PERSON_NOUNS = frozenset({
     "people", "person", "persons", "civilian", "soldier", "troop", "insurgent", "militant", "fighter", "rebel",
@@ -112,12 +105,6 @@ TROOP_NOUNS = frozenset({
     "troop", "troops", "soldier", "personnel", "marine", "peacekeeper", "serviceman", "servicemen",
     "servicemember", "paratrooper", "trooper", "reservist", "sailor", "airman", "force",
 })
-# Verbs after which troop nouns are counted as troops rather than left as amounts.
-TROOP_VERBS = frozenset({
-    "deploy", "station", "send", "dispatch", "withdraw", "pull", "base", "garrison", "keep", "have", "number",
-    "bring", "commit", "add", "cut", "reduce", "boost", "surge", "mobilize", "mobilise", "mass", "amass",
-})
-
 MONTHS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",

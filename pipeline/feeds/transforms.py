@@ -31,8 +31,11 @@ def feed_status(
     items: int = 0,
     warnings: list[str] | tuple[str, ...] = (),
     error_type: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    not_modified: bool = False,
 ) -> dict[str, Any]:
-    """The per-feed record for the run manifest."""
+    """The per-feed record for the run manifest (validators feed the next run's conditional GET)."""
     return {
         "feed_url": source.url,
         "title": title or source.name,
@@ -40,10 +43,22 @@ def feed_status(
         "items": items,
         "warnings": list(warnings),
         "error_type": error_type,
+        "etag": etag,
+        "last_modified": last_modified,
+        "not_modified": not_modified,
     }
 
 
-def poll_outcome(source: FeedSource, parsed: ParsedFeed) -> Iterator[Any]:
+def conditional_headers(source: FeedSource) -> dict[str, str]:
+    headers = {}
+    if source.etag:
+        headers["If-None-Match"] = source.etag
+    if source.last_modified:
+        headers["If-Modified-Since"] = source.last_modified
+    return headers
+
+
+def poll_outcome(source: FeedSource, parsed: ParsedFeed, validators: dict[str, str | None] | None = None) -> Iterator[Any]:
     """What one successfully fetched feed becomes: its items, one dead letter per refused link, its status."""
     for item in parsed.items:
         yield dataclasses.replace(item, feed_url=source.url, feed_tags=source.tags)
@@ -54,7 +69,8 @@ def poll_outcome(source: FeedSource, parsed: ParsedFeed) -> Iterator[Any]:
         )
     yield pvalue.TaggedOutput(
         FEED_STATUS,
-        feed_status(source, ok=True, title=parsed.title, items=len(parsed.items), warnings=parsed.warnings),
+        feed_status(source, ok=True, title=parsed.title, items=len(parsed.items), warnings=parsed.warnings,
+                    **(validators or {})),
     )
 
 
@@ -101,10 +117,15 @@ class PollFeedFn(beam.DoFn):
     def process(self, source: FeedSource) -> Iterator[Any]:
         self._polled.inc()
         try:
-            response = self._client.fetch(source.url, kind="feed")
+            response = self._client.fetch(source.url, kind="feed", headers=conditional_headers(source))
+            validators = {
+                "etag": response.headers.get("etag") or (source.etag if response.not_modified else None),
+                "last_modified": response.headers.get("last-modified")
+                or (source.last_modified if response.not_modified else None),
+            }
             if getattr(response, "not_modified", False):
                 yield pvalue.TaggedOutput(
-                    FEED_STATUS, feed_status(source, ok=True, warnings=["not modified since the last poll"])
+                    FEED_STATUS, feed_status(source, ok=True, not_modified=True, **validators)
                 )
                 return
             parsed = parse_feed(
@@ -137,7 +158,7 @@ class PollFeedFn(beam.DoFn):
             return
         self._items.inc(len(parsed.items))
         self._refused_links.inc(len(parsed.rejected_links))
-        yield from poll_outcome(source, parsed)
+        yield from poll_outcome(source, parsed, validators)
 
 
 class PollFeeds(beam.PTransform):

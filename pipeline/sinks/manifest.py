@@ -78,6 +78,9 @@ def build_manifest(
                 "ok": bool(status.get("ok")),
                 "error_type": status.get("error_type"),
                 "warnings": list(status.get("warnings") or []),
+                "not_modified": bool(status.get("not_modified")),
+                "etag": status.get("etag"),
+                "last_modified": status.get("last_modified"),
                 **{name: tally.get(name, 0) for name in (*STAGE_COUNTERS, "dead_lettered")},
             }
         )

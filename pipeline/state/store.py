@@ -127,3 +127,36 @@ def seen_rows(article: dict, url_keys: Iterable[str]) -> list[dict]:
         }
         for key in sorted(set(k for k in url_keys if k))
     ]
+
+
+def latest_manifest(output: str, root: str) -> dict | None:
+    """The manifest of the most recently finished run on the same state, if any."""
+    import json
+
+    newest: tuple[str, dict] | None = None
+    for path in _match(FileSystems.join(output, "runs", "*.json")):
+        try:
+            with FileSystems.open(path) as source:
+                manifest = json.loads(source.read().decode("utf-8"))
+        except (OSError, ValueError):
+            log.warning("unreadable manifest %s ignored", path)
+            continue
+        if manifest.get("state") != root:
+            continue
+        finished = str(manifest.get("finished_at") or "")
+        if newest is None or finished > newest[0]:
+            newest = (finished, manifest)
+    return newest[1] if newest else None
+
+
+def feed_validators(manifest: dict | None) -> dict[str, tuple[str | None, str | None]]:
+    """ETag / Last-Modified per feed URL from a finished run, for a conditional GET.
+
+    Only feeds that run read completely qualify: a feed with any dead letter
+    (a page that timed out, say) is fetched in full again, so the failed items
+    are retried instead of hidden behind a 304."""
+    validators = {}
+    for feed in (manifest or {}).get("feeds", []):
+        if feed.get("ok") and not feed.get("dead_lettered") and (feed.get("etag") or feed.get("last_modified")):
+            validators[feed["feed_url"]] = (feed.get("etag"), feed.get("last_modified"))
+    return validators

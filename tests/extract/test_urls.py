@@ -80,10 +80,17 @@ def test_article_id_is_32_hex_and_stable():
 def test_registered_domain():
     assert registered_domain("https://www.bbc.co.uk/news") == "bbc.co.uk"
     assert registered_domain("https://edition.cnn.com/x") == "cnn.com"
-    assert registered_domain("http://127.0.0.1:8000/x") == "127.0.0.1"
+    # on an IP address or a single-label host, the port tells sites apart
+    assert registered_domain("http://127.0.0.1:8000/x") == "127.0.0.1:8000"
+    assert registered_domain("http://127.0.0.1:8001/x") != registered_domain("http://127.0.0.1:8000/x")
+    assert registered_domain("http://localhost/x") == "localhost"
 
 
 class TestChooseCanonical:
+    def test_canonical_on_another_loopback_site_is_ignored(self):
+        got = choose_canonical("http://127.0.0.1:8001/copy", "http://127.0.0.1:8000/original")
+        assert got == "http://127.0.0.1:8001/copy"
+
     def test_same_site_canonical_is_used(self):
         got = choose_canonical("https://m.example.com/s/123?utm_source=x", "https://www.example.com/news/story-123")
         assert got == "https://example.com/news/story-123"
