@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         gold = [int(r["labels"].get(label) or 0) for r in rows]
         pred = [rollup_low(ru, category) for ru in rollups]
         acc = score(gold, pred)
-        print(f"\n{category:9s} vs {label:13s} exact-match accuracy {acc:.3f}")
+        print(f"\n{category:9s} vs {label:13s} exact-match accuracy {acc:.3f}"
+              f"   (all-zero answer: {score(gold, [0] * len(gold)):.3f})")
         confusion = Counter((g, p) for g, p in zip(gold, pred) if g != p)
         print("  confusions (gold -> predicted: releases):",
               ", ".join(f"{g}->{p}: {n}" for (g, p), n in confusion.most_common()) or "none")

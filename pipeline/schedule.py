@@ -10,16 +10,19 @@ for the whole run. The kernel drops it when the holder exits, even by a crash
 or SIGKILL, so there is never a stale lock to clean up by hand. The file keeps
 who holds it (pid, host, start) only to say so in the refusal message.
 
-On gs:// (or any non-local) state there is no lock here: a Dataflow launcher
-returns while its job runs on, so a lock held by the launcher would not cover
-the job. There the overlap guard is Dataflow's own: a job name that is
-already active is refused (HTTP 409 ALREADY_EXISTS), so schedule with a fixed
-`--job_name`. See deploy/schedule/README.md.
+On gs:// (or any non-local) state the lock is a local file named after the
+state URL (`TMPDIR/wirebeam-locks/<hash>.lock`): it stops two runs started
+from one machine (cron, watch, by hand), the usual way to overlap. It cannot
+see a run on another machine, nor a Dataflow job whose launcher has returned.
+There the overlap guard is Dataflow's own: a job name that is still active is
+refused (HTTP 409 ALREADY_EXISTS, before the launcher runs), so schedule
+with a fixed job name and one scheduler per state. See deploy/schedule/README.md.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import math
@@ -29,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -71,6 +75,15 @@ def is_local_path(path: str) -> bool:
 
 def _local(path: str) -> Path:
     return Path(path[len("file://"):] if path.startswith("file://") else path)
+
+
+def lock_file_for(state_path: str) -> str:
+    """STATE/run.lock for local state; for remote state, a local file named after the state URL."""
+    state_path = state_path.rstrip("/")
+    if is_local_path(state_path):
+        return f"{state_path}/{LOCK_FILE_NAME}"
+    digest = hashlib.sha256(state_path.encode("utf-8")).hexdigest()[:16]
+    return str(Path(tempfile.gettempdir()) / "wirebeam-locks" / f"{digest}.lock")
 
 
 @dataclass(frozen=True)
@@ -122,11 +135,12 @@ def parse_holder(text: str) -> LockHolder:
 class RunLockHeld(Exception):
     """Another run holds the lock on this state: this run must do nothing."""
 
-    def __init__(self, lock_path: str, holder: LockHolder) -> None:
+    def __init__(self, lock_path: str, holder: LockHolder, state_path: str | None = None) -> None:
         self.lock_path = lock_path
         self.holder = holder
         super().__init__(
-            f"another wirebeam run ({holder.describe()}) holds {lock_path}; this run did nothing. "
+            f"another wirebeam run ({holder.describe()}) holds {lock_path}"
+            f"{'' if state_path is None else f' (the lock of state {state_path})'}; this run did nothing. "
             "Wait for it to finish, or make the schedule's interval longer than a run takes "
             "(the lock is released when that process exits, even if it crashes)."
         )
@@ -145,19 +159,20 @@ class RunLock:
 
     def __init__(self, state_path: str, command: str | None = None) -> None:
         self.state_path = state_path.rstrip("/")
-        self.lock_path = f"{self.state_path}/{LOCK_FILE_NAME}"
+        self.lock_path = lock_file_for(self.state_path)
         self._command = command
         self._fd: int | None = None
+
+    @property
+    def local_only(self) -> bool:
+        """True when the state is remote and this lock only covers runs started on this machine."""
+        return not is_local_path(self.state_path)
 
     @property
     def locked(self) -> bool:
         return self._fd is not None
 
     def acquire(self) -> "RunLock":
-        if not is_local_path(self.state_path):
-            log.info("state %s is not local: no run lock (the scheduler and Dataflow's job names prevent overlap)",
-                     self.state_path)
-            return self
         path = _local(self.lock_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -166,7 +181,7 @@ class RunLock:
         except BlockingIOError:
             holder = parse_holder(_read_fd(fd))
             os.close(fd)
-            raise RunLockHeld(self.lock_path, holder) from None
+            raise RunLockHeld(self.lock_path, holder, self.state_path if self.local_only else None) from None
         except BaseException:
             os.close(fd)
             raise

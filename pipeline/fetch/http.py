@@ -281,7 +281,9 @@ def _classify(exc: BaseException, attempt: _Attempt, url: str) -> StageError:
         return _deadline_error(attempt, url)
     if isinstance(exc, DecodeError):
         return StageError("decode_error", f"{url}: body does not match its content-encoding ({exc})")
-    if isinstance(exc, (ConnectTimeoutError,)):
+    if isinstance(exc, NewConnectionError):  # checked first: urllib3 makes it a ConnectTimeoutError subclass
+        return StageError("connect_error", f"{url}: cannot connect ({exc}); is the site down?")
+    if isinstance(exc, ConnectTimeoutError):
         return StageError("timeout", f"{url}: connect timed out ({exc})")
     if isinstance(exc, (ReadTimeoutError, TimeoutError)):
         return StageError(

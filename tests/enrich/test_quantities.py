@@ -3,14 +3,94 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.enrich.model import load_nlp
+from pipeline.enrich.numbers import parse_numeral
 from pipeline.enrich.quantities import extract_quantities, rollup_event_counts
 from pipeline.sinks.schema import EVENT_COUNT, QUANTITY
-from tests.enrich.fixtures.quantities_scoring import PEOPLE, load_cases, mismatches, score
+
+# --- the fixture file and how a case is scored -----------------------------------------------
+FIXTURES = Path(__file__).parent / "fixtures" / "quantities.yaml"
+PEOPLE = ("killed", "wounded", "missing", "detained", "kidnapped", "displaced", "troops")
+BOUND_KEYS = ("category", "value", "low", "high")
+FLAG_KEYS = ("negated", "hypothetical")
+
+
+def load_cases() -> list[dict[str, Any]]:
+    return yaml.safe_load(FIXTURES.read_text(encoding="utf-8"))["cases"]
+
+
+def locate(text: str, expected: dict) -> tuple[int, int]:
+    start = text.index(expected["text"])
+    return start, start + len(expected["text"])
+
+
+def matches(q: dict, expected: dict, text: str) -> bool:
+    """A found quantity matches an expected one: overlapping span, same category, value, bounds, flags."""
+    s, e = locate(text, expected)
+    if not (q["start"] < e and s < q["end"]):
+        return False
+    if any(q[k] != expected[k] for k in BOUND_KEYS):
+        return False
+    return all(q[k] == expected.get(k, False) for k in FLAG_KEYS)
+
+
+def score(results: list[tuple[dict, list[dict]]]) -> dict[str, tuple[int, int, int]]:
+    """Per category: (true positives, false positives, false negatives) over all cases.
+
+    Predicted amounts count only where the case lists amounts (amounts are not exhaustively labelled)."""
+    table: dict[str, list[int]] = {}
+    for case, found in results:
+        expected = case["expect"] or []
+        text = case["text"]
+        used: set[int] = set()
+        for exp in expected:
+            row = table.setdefault(exp["category"], [0, 0, 0])
+            hit = next((k for k, q in enumerate(found) if k not in used and matches(q, exp, text)), None)
+            if hit is None:
+                row[2] += 1
+            else:
+                used.add(hit)
+                row[0] += 1
+        for k, q in enumerate(found):
+            if k in used or q["category"] not in PEOPLE:
+                continue
+            table.setdefault(q["category"], [0, 0, 0])[1] += 1
+    return {k: (v[0], v[1], v[2]) for k, v in table.items()}
+
+
+def mismatches(case: dict, found: list[dict]) -> list[str]:
+    """Human-readable differences between what a case expects and what was found (empty = pass)."""
+    problems = []
+    text = case["text"]
+    used: set[int] = set()
+    for exp in case["expect"] or []:
+        hit = next((k for k, q in enumerate(found) if k not in used and matches(q, exp, text)), None)
+        if hit is None:
+            problems.append(f"missing {exp}")
+            continue
+        used.add(hit)
+        for key in ("approximate", "unit", "object", "trigger", "qualifier", "attribution", "place"):
+            if key in exp and found[hit][key] != exp[key]:
+                problems.append(f"{exp['text']!r}: {key} is {found[hit][key]!r}, expected {exp[key]!r}")
+    for k, q in enumerate(found):
+        if k not in used and q["category"] in PEOPLE:
+            problems.append(f"unexpected {q['category']} {q['text']!r} value={q['value']}")
+    for bad in case.get("not_counts", []):
+        for q in found:
+            as_number = parse_numeral(bad)
+            if bad in q["text"] and (as_number is None or q["value"] == as_number) and not (q["category"] == "amount" and q["unit"] not in (None, "count")):
+                problems.append(f"{bad!r} read as a count: {q['category']} {q['text']!r}")
+    return problems
+
 
 CASES = load_cases()
 
@@ -195,3 +275,33 @@ def test_extraction_costs_well_under_a_fifth_of_the_nlp_time(nlp_tokens):
         extract_quantities(doc)
     t_rules = time.perf_counter() - t0
     assert t_rules < 0.2 * t_nlp, (t_rules, t_nlp)
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+_WORDS = ["3", "2,500", "1.5", "million", "twenty", "-", "one", "a", "the", "no", "several", "dozens", "of",
+          "people", "soldiers", "were", "was", "killed", "wounded", "arrested", "at", "least", "between", "and",
+          "to", "in", "Kabul", "2011", "said", "police", "not", "could", ",", ".", "\n", "$", "%", "he", "both",
+          "since", "June", "or", "others", "along", "with", "toll", "rose", "23-year-old", "Route", "66"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_WORDS), min_size=0, max_size=40))
+def test_any_word_salad_gives_well_formed_quantities(nlp_tokens, words):
+    text = " ".join(words)
+    found = extract_quantities(nlp_tokens(text))
+    for q in found:
+        assert text[q["start"]:q["end"]] == q["text"]
+        assert q["low"] is None or q["high"] is None or q["low"] <= q["high"]
+        assert q["category"] in set(PEOPLE) | {"amount"}
+    for row in rollup_event_counts(found):
+        assert row["low"] is None or row["low"] >= 0
+
+
+def test_a_blank_pipeline_without_tags_or_sentences_does_not_fail():
+    import spacy
+
+    doc = spacy.blank("en")("At least 3 people were killed and $5 million was lost.\nNo one was hurt.")
+    found = extract_quantities(doc)
+    assert any(q["text"] == "At least 3" and q["low"] == 3 for q in found)
+    assert any(q["unit"] == "USD" and q["value"] == 5_000_000 for q in found)
