@@ -30,7 +30,12 @@ def _configure_logging(verbose: bool) -> None:
     if not verbose:
         for noisy in ("apache_beam", "trafilatura", "htmldate", "courlan", "urllib3"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
-    logging.getLogger("wirebeam.progress").setLevel(logging.INFO)
+    progress = logging.getLogger("wirebeam.progress")
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("wirebeam: %(message)s"))
+    progress.addHandler(handler)
 
 
 def _print_help() -> None:

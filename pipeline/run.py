@@ -39,6 +39,7 @@ from pipeline.state.store import (
 from pipeline.state.transforms import ALREADY_SEEN, DropSeen, ReadSeenKeys, item_key, seen_rows_of
 
 log = logging.getLogger(__name__)
+progress = logging.getLogger("wirebeam.progress")
 
 
 @dataclass(frozen=True)
@@ -294,11 +295,23 @@ def pipeline_options_from(argv: list[str]) -> PipelineOptions:
     return options
 
 
+def announce(plan: RunPlan, options: PipelineOptions) -> None:
+    """One line before the work starts, so a person knows what is happening."""
+    runner = options.view_as(StandardOptions).runner
+    parts = [f"run {plan.run_id}: {len(plan.feeds)} feed(s) listed"] if plan.feeds else [f"run {plan.run_id}"]
+    if plan.seen_files:
+        parts.append(f"{len(plan.seen_files)} seen-state file(s) from earlier runs")
+    if plan.quarantined:
+        parts.append(f"{len(plan.quarantined)} file(s) of an unfinished run moved to {plan.output}/_incomplete")
+    progress.info("%s; running on %s ...", ", ".join(parts), runner)
+
+
 def run(argv: list[str]) -> tuple[RunPlan, Any]:
     """Plan, build and run the feed job; returns the plan and the runner's result."""
     options = pipeline_options_from(argv)
     check_enrichment_ready(options)
     plan = plan_run(options)
+    announce(plan, options)
     p = beam.Pipeline(options=options)
     build_pipeline(p, plan, options)
     return plan, p.run()
@@ -311,6 +324,7 @@ def run_enrich(input_path: str, argv: list[str]) -> tuple[RunPlan, Any]:
     if not FileSystems.exists(input_path):
         raise FileNotFoundError(f"--input {input_path} does not exist (expected a JSONL file of {{\"id\", \"text\"}} lines)")
     plan = plan_enrich(options)
+    announce(plan, options)
     p = beam.Pipeline(options=options)
     build_enrich_pipeline(p, plan, options, input_path)
     return plan, p.run()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -115,9 +115,12 @@ def trim_mention(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def mentions_from_doc(doc: Doc, labels: frozenset[str] = ENTITY_LABELS) -> list[Mention]:
-    """The model's entity spans with a wanted label, trimmed, in text order."""
-    text = doc.text
+def mentions_from_doc(doc: Doc, labels: frozenset[str] = ENTITY_LABELS, text: str | None = None) -> list[Mention]:
+    """The model's entity spans with a wanted label, trimmed, in text order.
+
+    `text`: doc.text if the caller has it (spaCy rebuilds it from the tokens on every access).
+    """
+    text = doc.text if text is None else text
     out = []
     for ent in doc.ents:
         if ent.label_ not in labels:
@@ -279,8 +282,16 @@ def add_acronym_mentions(
     return sorted([*mentions, *added], key=lambda m: (m.start, m.end))
 
 
-def _whole_word(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+def find_whole_word(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of `name` in `text` not inside a longer word."""
+    i = text.find(name)
+    while i >= 0:
+        e = i + len(name)
+        before = text[i - 1] if i > 0 else " "
+        after = text[e] if e < len(text) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            yield i, e
+        i = text.find(name, i + 1)
 
 
 def propagate_names(mentions: Sequence[Mention], text: str) -> list[Mention]:
@@ -297,8 +308,7 @@ def propagate_names(mentions: Sequence[Mention], text: str) -> list[Mention]:
         if " " in m.text:
             names.setdefault(m.text, m.label)
     for name in sorted(names, key=len, reverse=True):
-        for hit in _whole_word(name).finditer(text):
-            s, e = hit.span()
+        for s, e in find_whole_word(text, name):
             overlapping = [m for m in out if m.start < e and s < m.end]
             if any(m.start == s and m.end == e for m in overlapping):
                 continue
@@ -325,8 +335,7 @@ def add_surname_mentions(
     for surname in surnames:
         if not surname[:1].isupper():
             continue
-        for hit in _whole_word(surname).finditer(text):
-            s, e = hit.span()
+        for s, e in find_whole_word(text, surname):
             if any(m.start < e and s < m.end for m in mentions) or any(a.start == s for a in added):
                 continue
             if is_proper_noun is None or is_proper_noun(s, e):
@@ -509,14 +518,14 @@ def proper_noun_test(doc: Doc, known_words: frozenset[str] = frozenset()) -> Cal
     Capitalised inside a sentence: yes. Opening a sentence (capitalised anyway):
     only if the tagger says proper noun or the word is not an English word.
     """
-    starts = {t.idx: t for t in doc}
     has_sents = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
     has_tags = doc.has_annotation("TAG")
 
     def is_proper_noun(s: int, e: int) -> bool:
-        tok = starts.get(s)
-        if tok is None or tok.idx + len(tok) != e:
+        span = doc.char_span(s, e)
+        if span is None or len(span) != 1:
             return False
+        tok = span[0]
         prev = doc[tok.i - 1] if tok.i > 0 else None
         opens_sentence = (
             prev is None
@@ -544,8 +553,9 @@ def entities_from_doc(
     ("Young people") from being taken for a surname; without it every
     capitalised whole-word use of a surname counts.
     """
-    exclude = furniture_ranges(doc.text, byline, credits)
-    return canonicalise(mentions_from_doc(doc), doc.text, exclude, proper_noun_test(doc, known_words))
+    text = doc.text  # built from the tokens on each access: once is enough
+    exclude = furniture_ranges(text, byline, credits)
+    return canonicalise(mentions_from_doc(doc, text=text), text, exclude, proper_noun_test(doc, known_words))
 
 
 def summarize_entities(entities: Iterable[dict]) -> list[dict]:

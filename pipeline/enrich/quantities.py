@@ -743,7 +743,8 @@ def _post_trigger(toks: list[_Tok], c: _Count, hi: int) -> tuple[int, str] | Non
                 k2 = k + 3
             skipped = 0
             while k2 < hi and skipped < 12 and (toks[k2].pos in {"NOUN", "PROPN", "ADJ", "DET", "NUM"}
-                                                 or toks[k2].lower in {"-", "'s", "other", "others"}
+                                                 or toks[k2].lower in {"-", "'s", "other", "others", "of"}
+                                                 or toks[k2].tag == "PRP$"
                                                  or (toks[k2].tag == "VBN" and k2 + 1 < hi
                                                      and toks[k2 + 1].pos in {"NOUN", "ADJ", "PROPN"})):
                 if _trigger_category(toks[k2]) is not None and toks[k2].pos != "NOUN":
@@ -1348,13 +1349,22 @@ def _merge_sentence(incidents: list[_Incident], group: list[dict]) -> None:
         last.approximate = last.approximate or new.approximate
         last.heads |= heads
         return
+    # places are not compared: a lede and its body name the same place at different grains
+    # ("Giyan district" / "Combat Outpost Munoz"); separate incidents are marked in words
     for inc in incidents:
-        # places are not compared: a lede and its body name the same place at different grains
-        # ("Giyan district" / "Combat Outpost Munoz"); separate incidents are marked in words
-        generic = bool((inc.heads | heads) & _GENERIC_OBJECTS) or not (inc.heads and heads)
-        if generic or inc.heads & heads:
-            _restate(inc, new)
+        if inc.heads & heads - _GENERIC_OBJECTS:
+            _restate(inc, new)  # the same kind of people again: "two insurgents ... the two insurgents"
             return
+    if heads & _GENERIC_OBJECTS or any(not inc.heads or inc.heads <= _GENERIC_OBJECTS for inc in incidents):
+        # people told generically ("people", "the commander", "he") restate the article so far;
+        # only a larger figure raises it
+        total = sum(inc.low or 0 for inc in incidents)
+        if (new.low or 0) > total:
+            last.low = (last.low or 0) + (new.low or 0) - total
+            last.high = None if new.high is None else max(last.high or 0, last.low)
+            last.approximate = last.approximate or new.approximate
+        last.heads |= heads
+        return
     incidents.append(new)
 
 
