@@ -38,7 +38,7 @@ from pipeline.enrich.entities import (  # noqa: E402
     mentions_from_doc,
 )
 from pipeline.enrich.entity_eval import load_gold, score_mentions  # noqa: E402
-from pipeline.enrich.model import DEFAULT_MODEL, load_nlp  # noqa: E402
+from pipeline.enrich.model import DEFAULT_MODEL, load_nlp  # noqa: E402  (registers wirebeam_paragraph_breaks)
 from pipeline.enrich.transforms import _quantities_module, enrich_batch  # noqa: E402
 
 GOLD = ROOT / "tests" / "enrich" / "fixtures" / "entities_gold.jsonl"
@@ -163,30 +163,36 @@ def speed(nlp, model: str, repeat: int, batch_size: int, min_words: int, with_be
 
 
 def sentences(model: str, repeat: int, min_words: int) -> None:
-    """senter vs sentencizer: agreement with the parser's boundaries and speed."""
+    """senter vs sentencizer, with and without the line-break rule: agreement with the parser, speed."""
     import spacy
 
-    def starts(doc) -> set[int]:
+    def starts(doc, line_breaks: bool) -> set[int]:
+        firsts = [s.start for s in doc.sents]
+        if line_breaks:  # the reference: parser boundaries, and every line break
+            firsts += [t.i + 1 for t in doc if "\n" in t.text_with_ws]
         out = set()
-        for s in doc.sents:
-            i = s.start_char
-            while i < len(doc.text) and doc.text[i].isspace():
+        for i in firsts:
+            while i < len(doc) and doc[i].is_space:
                 i += 1
-            out.add(i)
+            if i < len(doc):
+                out.add(doc[i].idx)
         return out
 
-    print("\n## Sentence boundaries (reference: the dependency parser's)")
+    print("\n## Sentence boundaries (reference: the dependency parser's, plus every line break)")
+    parser = spacy.load(model)
     for name, texts in corpus(min_words):
-        parser = spacy.load(model)
-        ref = [starts(d) for d in parser.pipe(texts)]
+        ref = [starts(d, True) for d in parser.pipe(texts)]
         words = sum(len(t.split()) for t in texts)
         variants = {}
-        for kind in ("senter", "sentencizer"):
+        for kind in ("senter", "senter+breaks", "sentencizer", "sentencizer+breaks"):
             nlp = spacy.load(model, disable=["parser", "senter"])
-            if kind == "senter":
+            seg = kind.split("+")[0]
+            if seg == "senter":
                 nlp.enable_pipe("senter")
             else:
                 nlp.add_pipe("sentencizer", before="ner")
+            if kind.endswith("+breaks"):
+                nlp.add_pipe("wirebeam_paragraph_breaks", after=seg)
             variants[kind] = nlp
         print(f"\n{name}: {words} words")
         best = {k: float("inf") for k in variants}
@@ -197,10 +203,11 @@ def sentences(model: str, repeat: int, min_words: int) -> None:
         for kind, nlp in variants.items():
             tp = fp = fn = 0
             for doc, r in zip(nlp.pipe(texts), ref):
-                s = starts(doc)
+                s = starts(doc, False)
                 tp, fp, fn = tp + len(s & r), fp + len(s - r), fn + len(r - s)
             p, rc = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-            print(f"{kind:12} P {p:.3f} R {rc:.3f} F1 {2 * p * rc / max(p + rc, 1e-9):.3f}   {words / best[kind]:6.0f} words/CPU-s")
+            print(f"{kind:20} P {p:.3f} R {rc:.3f} F1 {2 * p * rc / max(p + rc, 1e-9):.3f}   "
+                  f"{words / best[kind]:6.0f} words/CPU-s (whole pipeline)")
 
 
 def main() -> None:

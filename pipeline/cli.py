@@ -52,13 +52,17 @@ def _print_help() -> None:
 
 
 def cmd_run(argv: list[str]) -> int:
-    from pipeline.run import run
-
     if "--streaming" in argv:
         from pipeline.streaming import launch_streaming
 
         return launch_streaming(argv)
-    return _run_locked(argv, lambda: _finish(*run(argv)))
+
+    def run_job() -> int:
+        from pipeline.run import run  # heavy: imported once the lock is ours
+
+        return _finish(*run(argv))
+
+    return _run_locked(argv, run_job)
 
 
 # --- scheduled runs (pipeline/schedule.py): the state lock and `wirebeam watch` ---
@@ -87,14 +91,14 @@ def cmd_watch(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="wirebeam watch", description="run the same bounded job every interval (for machines without a scheduler)"
     )
-    parser.add_argument("--every", required=True, type=parse_interval, help="interval between run starts: 15m, 1h, 90s")
+    parser.add_argument("--every", required=True, help="interval between run starts: 15m, 1h, 90s")
     parser.add_argument("--max-runs", type=int, default=None, help="stop after N runs (default: until stopped)")
     args, run_argv = parser.parse_known_args(argv)
     if any(a == "--run-id" or a.startswith("--run-id=") for a in run_argv):
         raise ValueError("--run-id cannot be used with watch: each run gets its own id (its UTC start time)")
     if "--streaming" in run_argv:
         raise ValueError("--streaming is a job that never ends: use `wirebeam run --streaming` on Dataflow, not watch")
-    outcome = watch(run_argv, args.every, max_runs=args.max_runs)
+    outcome = watch(run_argv, parse_interval(args.every), max_runs=args.max_runs)
     return 2 if outcome.exit_codes[-1:] == [2] else 0
 
 # --- end scheduled runs ---

@@ -21,6 +21,7 @@ with a fixed job name and one scheduler per state. See deploy/schedule/README.md
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -37,7 +38,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -305,24 +306,19 @@ class _StopFlag:
         log.warning("wirebeam watch: signal %s: stopping after the current run", signum)
         self.requested = True
 
-    def installed(self):
-        flag = self
-
-        class _Installed:
-            def __enter__(self_inner):
-                self_inner.previous = {}
-                for sig in (signal.SIGINT, signal.SIGTERM):
-                    try:
-                        self_inner.previous[sig] = signal.signal(sig, flag._handle)
-                    except ValueError:  # not the main thread (e.g. under a test runner thread)
-                        pass
-                return flag
-
-            def __exit__(self_inner, *exc):
-                for sig, handler in self_inner.previous.items():
-                    signal.signal(sig, handler)
-
-        return _Installed()
+    @contextlib.contextmanager
+    def installed(self) -> Iterator["_StopFlag"]:
+        previous = {}
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                previous[sig] = signal.signal(sig, self._handle)
+            except ValueError:  # not the main thread (e.g. called from a test runner's thread)
+                pass
+        try:
+            yield self
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def wait(self, seconds: float, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
         deadline = clock() + seconds

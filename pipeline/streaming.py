@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Tuple
 
 import apache_beam as beam
 from apache_beam.coders import VarIntCoder
@@ -149,7 +149,10 @@ class FirstSeen(beam.PTransform):
         key, size = self._key, self._window
         results = (
             elements
-            | "KeyForState" >> beam.Map(lambda element: (key(element), element))
+            # str keys: a deterministic key coder, as keyed state requires
+            | "KeyForState" >> beam.Map(lambda element: (str(key(element)), element)).with_output_types(
+                Tuple[str, Any]
+            )
             | "IntoGlobalWindow" >> beam.WindowInto(beam_window.GlobalWindows())
             | "FirstSeen" >> beam.ParDo(FirstSeenFn(self._ttl)).with_outputs(FirstSeenFn.ALREADY_SEEN, main="new")
         )
@@ -406,7 +409,7 @@ def run_streaming(argv: list[str]):
 def launch_streaming(argv: list[str]) -> int:
     """`wirebeam run --streaming`: submit, say where output goes, return (the job runs until cancelled)."""
     plan, result = run_streaming(argv)
-    job_id = getattr(result, "job_id", lambda: None)() if callable(getattr(result, "job_id", None)) else None
+    job_id = result.job_id() if hasattr(result, "job_id") else None  # DataflowPipelineResult has one
     print(
         f"wirebeam streaming job {plan.run_id} submitted{f' (job id {job_id})' if job_id else ''}.\n"
         f"  each window writes {plan.output}/articles/date=*/{plan.run_id}-<window start>-*.parquet\n"

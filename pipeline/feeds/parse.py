@@ -129,7 +129,12 @@ def _to_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
         charset = match.group(1) if match else None
     headers = {"content-type": f"application/xml; charset={charset}" if charset else "application/xml"}
     scratch: dict[str, Any] = {}
-    data = convert_to_utf8(headers, body, scratch)
+    try:
+        data = convert_to_utf8(headers, body, scratch)
+    except (UnicodeError, ValueError, LookupError) as error:  # e.g. encoding="\xff..." or a NUL in the label
+        raise StageError(
+            "parse_error", f"the feed's encoding cannot be read ({type(error).__name__}: {error}); fix its XML declaration"
+        ) from None
     error = scratch.get("bozo_exception")
     return data, (f"encoding: {error}" if error else None)
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
+from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline.fetch.policy import FetchPolicy
 from pipeline.records import DeadLetter, FeedItem, FetchedPage, StageError
@@ -94,20 +95,37 @@ class LimitItems(beam.PTransform):
         )
 
 
-_DONE = object()
+class _HostDone:
+    """Marks the end of one host's queue in the results queue."""
+
+
+_HOST_DONE = _HostDone()
 
 
 class FetchHostQueuesFn(beam.DoFn):
-    """Fetches a batch of host queues at once: one thread per host, each host's
-    items one after another (the HTTP client enforces delays and robots.txt).
-    Pages are yielded as they arrive, through a bounded queue, so memory holds
-    only a few pages however long the queues are."""
+    """Fetches host queues (host, items) with up to `concurrency` hosts at once
+    in this worker: one thread per host, each host's items one after another
+    (the HTTP client enforces delays and robots.txt).
+
+    The pool spans the whole bundle, not one element: a new host starts as
+    soon as another one finishes, so a long queue never leaves the other
+    threads idle (fetching is waiting, and the waits overlap). Pages are
+    yielded as they arrive, through a bounded queue, so memory holds only a
+    few pages however long the queues are; the hosts still fetching when the
+    bundle's last element has been seen are drained in finish_bundle.
+    """
 
     DEAD_LETTERS = "dead_letters"
 
-    def __init__(self, policy: FetchPolicy, client_factory: Callable[[], Any] | None = None) -> None:
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        client_factory: Callable[[], Any] | None = None,
+        concurrency: int = 16,
+    ) -> None:
         self._policy = policy
         self._client_factory = client_factory
+        self._concurrency = max(1, concurrency)
         self._client = None
         self._fetched = Metrics.counter("fetch", "pages_fetched")
         self._failed = Metrics.counter("fetch", "pages_failed")
@@ -124,6 +142,13 @@ class FetchHostQueuesFn(beam.DoFn):
         if self._client is not None:
             self._client.close()
 
+    def start_bundle(self) -> None:
+        # A few pages per thread in flight: enough to keep the consumer (extraction,
+        # fused after this step) busy, little enough to bound memory.
+        self._results: queue.Queue = queue.Queue(maxsize=2 * self._concurrency)
+        self._active = 0
+        self._abandoned = threading.Event()
+
     def _fetch_one(self, item: FeedItem) -> FetchedPage | DeadLetter:
         try:
             return page_from_response(item, self._client.fetch(item.link, kind="page"))
@@ -132,36 +157,89 @@ class FetchHostQueuesFn(beam.DoFn):
         except Exception as error:  # a bug must not lose the rest of the host's queue
             return page_dead_letter(item, StageError("internal_error", f"{type(error).__name__}: {error}"))
 
-    def process(self, batch: list[tuple[str, Iterable[FeedItem]]]) -> Iterator[Any]:
-        results: queue.Queue = queue.Queue(maxsize=8)
-
-        def work(items: Iterable[FeedItem]) -> None:
+    def _put(self, result: Any, abandoned: threading.Event, results: queue.Queue) -> bool:
+        """Hand a result to the bundle's thread; False once the bundle was abandoned."""
+        while not abandoned.is_set():
             try:
-                for item in items:
-                    results.put(self._fetch_one(item))
-            finally:
-                results.put(_DONE)
+                results.put(result, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
 
-        threads = [threading.Thread(target=work, args=(items,), daemon=True) for _host, items in batch]
-        for thread in threads:
+    def _work(self, items: list[FeedItem], stamp: tuple, abandoned: threading.Event, results: queue.Queue) -> None:
+        try:
+            for item in items:
+                if abandoned.is_set() or not self._put((self._fetch_one(item), stamp), abandoned, results):
+                    return
+        finally:
+            self._put((_HOST_DONE, stamp), abandoned, results)
+
+    def _emit(self, result: Any, stamp: tuple) -> Iterator[Any]:
+        timestamp, window = stamp
+        value = WindowedValue(result, timestamp, (window,))
+        if isinstance(result, DeadLetter):
+            self._failed.inc()
+            yield beam.pvalue.TaggedOutput(self.DEAD_LETTERS, value)
+        else:
+            self._fetched.inc()
+            yield value
+
+    def _next_result(self, block: bool) -> Iterator[Any]:
+        """Yield the next finished result (waiting for one if `block`), counting hosts done."""
+        try:
+            result, stamp = self._results.get(block=block)
+        except queue.Empty:
+            return
+        if result is _HOST_DONE:
+            self._active -= 1
+        else:
+            yield from self._emit(result, stamp)
+
+    def process(
+        self,
+        host_items: tuple[str, Iterable[FeedItem]],
+        timestamp=beam.DoFn.TimestampParam,
+        window=beam.DoFn.WindowParam,
+    ) -> Iterator[Any]:
+        _host, items = host_items
+        completed = False
+        try:
+            while self._active >= self._concurrency:  # all threads busy: pass pages on until one host is done
+                yield from self._next_result(block=True)
+            # Materialised here, on the bundle's thread (a lazy grouped iterable may
+            # read through the runner's state channel).
+            queue_items = list(items)
+            thread = threading.Thread(
+                target=self._work, args=(queue_items, (timestamp, window), self._abandoned, self._results),
+                name="wirebeam-fetch", daemon=True,
+            )
+            self._active += 1
             thread.start()
-        running = len(threads)
-        while running:
-            result = results.get()
-            if result is _DONE:
-                running -= 1
-            elif isinstance(result, DeadLetter):
-                self._failed.inc()
-                yield beam.pvalue.TaggedOutput(self.DEAD_LETTERS, result)
-            else:
-                self._fetched.inc()
-                yield result
-        for thread in threads:
-            thread.join()
+            while not self._results.empty():
+                yield from self._next_result(block=False)
+            completed = True
+        finally:
+            if not completed:  # the bundle failed downstream: let the threads go
+                self._abandoned.set()
+
+    def finish_bundle(self) -> Iterator[Any]:
+        completed = False
+        try:
+            while self._active:
+                yield from self._next_result(block=True)
+            completed = True
+        finally:
+            if not completed:
+                self._abandoned.set()
 
 
 class FetchPages(beam.PTransform):
-    """FeedItems -> FetchedPages (main) and DeadLetters ('dead_letters')."""
+    """FeedItems -> FetchedPages (main) and DeadLetters ('dead_letters').
+
+    `concurrency`: hosts fetched at once in one worker (each host's own requests
+    stay one at a time, spaced by the policy's delay).
+    """
 
     def __init__(self, policy: FetchPolicy, concurrency: int = 16, client_factory: Callable[[], Any] | None = None):
         super().__init__()
@@ -173,9 +251,9 @@ class FetchPages(beam.PTransform):
         return (
             items
             | "KeyByHost" >> beam.Map(lambda item: (host_of(item.link), item))
+            # One host's queue goes to one thread of one worker: per-host limits hold job-wide.
             | "GroupByHost" >> beam.GroupByKey()
-            | "BatchHosts" >> beam.BatchElements(min_batch_size=1, max_batch_size=self._concurrency)
-            | "FetchHostQueues" >> beam.ParDo(FetchHostQueuesFn(self._policy, self._client_factory)).with_outputs(
-                FetchHostQueuesFn.DEAD_LETTERS, main="pages"
-            )
+            | "FetchHostQueues" >> beam.ParDo(
+                FetchHostQueuesFn(self._policy, self._client_factory, self._concurrency)
+            ).with_outputs(FetchHostQueuesFn.DEAD_LETTERS, main="pages")
         )

@@ -111,6 +111,7 @@ def wirebeam_run(*args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_two_overlapping_real_runs_second_exits_3_first_is_intact(tmp_path):
     out = tmp_path / "out"
     lock_file = out / "state" / "run.lock"

@@ -13,6 +13,7 @@ from pipeline.enrich.entities import (
     add_surname_mentions,
     canonicalise,
     drop_overlapping,
+    expansion_span,
     entities_from_doc,
     furniture_ranges,
     is_short_form,
@@ -156,6 +157,29 @@ def test_acronym_definition_maps_later_uses_including_untagged_ones():
         ("Islamic State", "Islamic State", "ORG"),  # cut to the words the acronym covers
         ("IS", "Islamic State", "ORG"),
         ("IS", "Islamic State", "ORG"),
+    ]
+
+
+def test_the_acronym_marks_where_its_name_starts():
+    def expansion(text: str, acronym: str) -> str | None:
+        span = expansion_span(text, len(text), acronym)
+        return text[span[0] : span[1]] if span else None
+
+    assert expansion("Fighters of Islamic State", "IS") == "Islamic State"
+    assert expansion("known as Tehreek-e-Taliban Pakistan", "TTP") == "Tehreek-e-Taliban Pakistan"
+    assert expansion("The Islamic State of Iraq and the Levant", "ISIL") == "Islamic State of Iraq and the Levant"
+    assert expansion("militants of Hayat Tahrir al-Sham", "HTS") == "Hayat Tahrir al-Sham"
+    assert expansion("officers of the Central Anticorruption Bureau", "CBA") is None
+
+
+def test_a_name_the_model_cut_into_pieces_is_rebuilt_from_its_acronym():
+    text = "Tehreek-e-Taliban Pakistan (TTP) said. The TTP denied it."
+    mentions = [mention(text, "Tehreek", "ORG"), mention(text, "Pakistan", "GPE")]
+    ents = canonicalise(mentions, text)
+    assert [(e["text"], e["canonical"], e["label"]) for e in ents] == [
+        ("Tehreek-e-Taliban Pakistan", "Tehreek-e-Taliban Pakistan", "ORG"),
+        ("TTP", "Tehreek-e-Taliban Pakistan", "ORG"),
+        ("TTP", "Tehreek-e-Taliban Pakistan", "ORG"),
     ]
 
 

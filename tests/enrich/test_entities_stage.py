@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from pathlib import Path
 
 import apache_beam as beam
@@ -206,3 +207,28 @@ def test_pipeline_run_on_the_local_runner():
             equal_to(["Alina Romanowski", "Alina Romanowski"]),
             label="people",
         )
+
+
+def test_pipeline_runs_only_what_enrichment_needs_and_breaks_sentences_at_lines(nlp):
+    assert "parser" not in nlp.pipe_names
+    assert {"senter", "wirebeam_paragraph_breaks", "ner"} <= set(nlp.pipe_names)
+    doc = nlp("Floods in Bavaria\nRescuers in Passau said 3 people died. Roads were closed.\n\nMore rain is due")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Floods in Bavaria",
+        "Rescuers in Passau said 3 people died.",
+        "Roads were closed.",
+        "More rain is due",
+    ]
+
+
+def test_a_failing_count_step_keeps_the_entities_and_says_why(nlp):
+    broken = types.ModuleType("broken_quantities")
+
+    def extract_quantities(doc, entities=None):
+        raise ValueError("no rule for this")
+
+    broken.extract_quantities = extract_quantities
+    broken.rollup_event_counts = lambda quantities: []
+    out = next(enrich_batch(nlp, [ENGLISH], quantities=broken))
+    assert out["entities"] and out["quantities"] == [] and out["event_counts"] == []
+    assert out["enrichment_status"] == "partial: quantities failed (ValueError: no rule for this)"

@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pyarrow.dataset as ds
 import pytest
 
-from tests.faults.world import Canary, Fault, Good, World, build_world, fault_and_good_cases
+from tests.faults.cli import FAST_FETCH, once_per_session, rows_of, wirebeam
+from tests.faults.world import Canary, Fault, Good, build_world, fault_and_good_cases
 
 pytestmark = pytest.mark.slow
 
 RUN_ID = "faults"
-# Small timeouts keep the run short; the shape of each rule is what is tested.
-FAST_FETCH = ("--per-host-delay", "0", "--connect-timeout", "1", "--read-timeout", "1", "--fetch-deadline", "1.5")
 FAULT_CASES, GOOD_CASES = fault_and_good_cases()
 
 
@@ -34,30 +30,33 @@ def case_id(case: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", case.lower()).strip("-")
 
 
-def wirebeam(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def rows_of(folder: Path, run_id: str) -> list[dict]:
-    if not folder.exists():
-        return []
-    table = ds.dataset(str(folder), format="parquet", partitioning="hive").to_table()
-    return [row for row in table.to_pylist() if row["run_id"] == run_id]
-
-
 @dataclass
 class Outcome:
-    world: World
-    result: subprocess.CompletedProcess
+    """What the run wrote and what the servers saw (JSON-able: shared between xdist workers)."""
+
+    faults: list[Fault]
+    goods: list[Good]
+    feed_warnings: dict[str, str]
+    requests: dict[str, list[tuple[str, float]]]  # site -> (path, monotonic time) of every request
+    canary_connections: list
+    stdout: str
     seconds: float
     dead_letters: list[dict]
     articles: list[dict]
     manifest: dict
 
+    def hits(self, site: str, prefix: str) -> int:
+        return sum(1 for path, _at in self.requests[site] if path.startswith(prefix))
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Outcome:
-    tmp = tmp_path_factory.mktemp("faults")
+    def expected_by_error(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for fault in self.faults:
+            key = f"{fault.stage}:{fault.error_type}"
+            counts[key] = counts.get(key, 0) + fault.count
+        return dict(sorted(counts.items()))
+
+
+def fault_run(tmp: Path) -> dict:
     out = tmp / "out"
     with Canary() as canary, ExitStack() as servers:
         world, sites = build_world(tmp, canary)
@@ -70,22 +69,39 @@ def run(tmp_path_factory) -> Outcome:
         )
         seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-4000:]
-    manifest = json.loads((out / "runs" / f"{RUN_ID}.json").read_text())
-    return Outcome(world, result, seconds, rows_of(out / "dead_letters", RUN_ID), rows_of(out / "articles", RUN_ID),
-                   manifest)
+    return {
+        "faults": [asdict(f) for f in world.faults],
+        "goods": [asdict(g) for g in world.goods],
+        "feed_warnings": world.feed_warnings,
+        "requests": {name: [(r.path, r.at) for r in server.requests] for name, server in world.servers.items()},
+        "canary_connections": canary.connections,
+        "stdout": result.stdout,
+        "seconds": seconds,
+        "dead_letters": rows_of(out / "dead_letters", RUN_ID),
+        "articles": [{k: row[k] for k in ("title", "text", "word_count", "item_link", "url")}
+                     for row in rows_of(out / "articles", RUN_ID)],
+        "manifest": json.loads((out / "runs" / f"{RUN_ID}.json").read_text()),
+    }
 
 
-def fault_named(world: World, case: str) -> Fault:
-    return next(f for f in world.faults if f.case == case)
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Outcome:
+    data = once_per_session(tmp_path_factory, "fault-run", lambda: fault_run(tmp_path_factory.mktemp("faults")))
+    return Outcome(**{**data, "faults": [Fault(**f) for f in data["faults"]],
+                      "goods": [Good(**g) for g in data["goods"]]})
 
 
-def good_named(world: World, case: str) -> Good:
-    return next(g for g in world.goods if g.case == case)
+def fault_named(run: Outcome, case: str) -> Fault:
+    return next(f for f in run.faults if f.case == case)
+
+
+def good_named(run: Outcome, case: str) -> Good:
+    return next(g for g in run.goods if g.case == case)
 
 
 @pytest.mark.parametrize("case", FAULT_CASES, ids=[case_id(c) for c in FAULT_CASES])
 def test_fault_is_dead_lettered_with_its_reason(run, case):
-    fault = fault_named(run.world, case)
+    fault = fault_named(run, case)
     rows = [row for row in run.dead_letters if fault.matches(row)]
     assert len(rows) == fault.count, (fault, [(r["url"], r["stage"], r["error_type"]) for r in run.dead_letters
                                               if r["url"].startswith(fault.url[:25])])
@@ -96,7 +112,7 @@ def test_fault_is_dead_lettered_with_its_reason(run, case):
 
 @pytest.mark.parametrize("case", GOOD_CASES, ids=[case_id(c) for c in GOOD_CASES])
 def test_good_page_of_the_same_run_landed(run, case):
-    good = good_named(run.world, case)
+    good = good_named(run, case)
     rows = [row for row in run.articles if row["title"] == good.title]
     assert len(rows) == 1, (good, sorted(r["title"] for r in run.articles))
     assert rows[0]["word_count"] >= 50
@@ -108,30 +124,30 @@ def test_no_dead_letter_is_unexplained(run):
     unexplained = [
         (row["stage"], row["error_type"], row["url"], row["message"][:120])
         for row in run.dead_letters
-        if not any(fault.matches(row) for fault in run.world.faults)
+        if not any(fault.matches(row) for fault in run.faults)
     ]
     assert unexplained == []
 
 
 def test_manifest_counts_each_fault_class(run):
     counters = run.manifest["counters"]
-    assert counters["dead_letters_by_error"] == run.world.expected_by_error()
+    assert counters["dead_letters_by_error"] == run.expected_by_error()
     assert counters["dead_lettered"] == counters["dead_letter_rows_written"] == len(run.dead_letters)
-    assert counters["article_rows_written"] == len(run.articles) == len(run.world.goods)
-    feed_faults = {f.url for f in run.world.faults if f.stage == "feed" and f.error_type != "bad_link"}
+    assert counters["article_rows_written"] == len(run.articles) == len(run.goods)
+    feed_faults = {f.url for f in run.faults if f.stage == "feed" and f.error_type != "bad_link"}
     assert counters["feeds_failed"] == len(feed_faults)
     assert {f["feed_url"] for f in run.manifest["feeds"] if not f["ok"]} == feed_faults
 
 
 def test_summary_names_the_failures_and_where_to_look(run):
-    stdout = run.result.stdout
+    stdout = run.stdout
     assert f"wirebeam run {RUN_ID} finished" in stdout
     assert "page:blocked_address x" in stdout and "feed:unsafe_xml x3" in stdout
     assert f"wirebeam failures --output" in stdout
 
 
 def test_the_canary_outside_the_allow_list_was_never_reached(run):
-    assert run.world.canary.connections == []
+    assert run.canary_connections == []
 
 
 def test_hostile_servers_cannot_hold_the_run(run):
@@ -142,37 +158,43 @@ def test_hostile_servers_cannot_hold_the_run(run):
 
 def test_damaged_feeds_keep_their_items_and_say_what_was_wrong(run):
     warnings = {f["feed_url"]: " ".join(f["warnings"]) for f in run.manifest["feeds"]}
-    for feed_url, expected in run.world.feed_warnings.items():
+    for feed_url, expected in run.feed_warnings.items():
         assert expected in warnings[feed_url], (feed_url, warnings[feed_url])
 
 
 def test_one_story_behind_many_links_is_fetched_once(run):
-    assert run.world.hits("news", "/a/story") == 1
+    assert run.hits("news", "/a/story") == 1
     assert sum(1 for row in run.articles if row["title"].startswith("Loopback Gazette one story")) == 1
 
 
 def test_a_host_asking_for_a_days_pause_is_asked_once(run):
-    assert run.world.hits("deferring", "/retry-after/") == 1
+    assert run.hits("deferring", "/retry-after/") == 1
 
 
 def test_a_failing_host_is_skipped_after_five_failures(run):
     # 5 items x 3 attempts (Retry-After: 0 retries at once), then nothing more.
-    assert run.world.hits("failing", "/retry-after/0") == 15
+    assert run.hits("failing", "/retry-after/0") == 15
 
 
 def test_retried_pages_were_asked_twice_and_retry_after_was_honoured(run):
-    assert run.world.hits("flaky", "/a/flaky-500") == 2
-    times = [r.at for r in run.world.servers["flaky"].requests if r.path == "/a/throttled"]
+    assert run.hits("flaky", "/a/flaky-500") == 2
+    times = [at for path, at in run.requests["flaky"] if path == "/a/throttled"]
     assert len(times) == 2 and times[1] - times[0] >= 0.9
 
 
 def test_too_many_redirects_stops_before_the_last_hop(run):
-    assert run.world.hits("news", "/a/never-reached") == 0
-    assert run.world.hits("news", "/a/after-five-hops") == 1
+    assert run.hits("news", "/a/never-reached") == 0
+    assert run.hits("news", "/a/after-five-hops") == 1
+
+
+def test_slow_hosts_do_not_hold_up_the_others(run):
+    # With --fetch-concurrency above the number of hosts, every host's queue starts at once.
+    firsts = [seen[0][1] for name, seen in run.requests.items() if name != "feeds" and seen]
+    assert max(firsts) - min(firsts) < 2.0
 
 
 def test_every_hostile_host_read_robots_txt_first(run):
-    for name, server in run.world.servers.items():
-        paths = server.paths()
+    for name, seen in run.requests.items():
+        paths = [path for path, _at in seen]
         if name != "feeds" and paths:
             assert paths[0] == "/robots.txt", (name, paths[:3])

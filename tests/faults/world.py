@@ -161,20 +161,11 @@ class Good:
 
 @dataclass
 class World:
-    feed_list: Path
+    feed_list: Path  # a text feed list naming every feed
     faults: list[Fault]
     goods: list[Good]
-    servers: dict[str, HostileServer]
-    canary: "Canary"
-    hits: Callable[[str, str], int] = field(repr=False, default=lambda host, prefix: 0)
-    feed_warnings: dict[str, str] = field(default_factory=dict)  # feed URL -> text a warning must contain
-    single_fetch: dict[str, str] = field(default_factory=dict)  # case -> path prefix fetched exactly once
-
-    def expected_by_error(self) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        for fault in self.faults:
-            counts[f"{fault.stage}:{fault.error_type}"] += fault.count
-        return dict(sorted(counts.items()))
+    servers: dict[str, HostileServer]  # by site name
+    feed_warnings: dict[str, str] = field(default_factory=dict)  # feed URL -> text one of its warnings must contain
 
 
 # --------------------------------------------------------------------------- servers
@@ -183,15 +174,17 @@ class World:
 class Canary:
     """Listens on every local IPv4 and IPv6 address at one port and records who connected where.
 
-    Anything reaching it is a failure of the SSRF guard: on 0.0.0.0 it catches
-    127.0.0.0/8 in every spelling and the machine's own addresses; on :: it
-    catches ::1. It answers with a small feed so a leak would also show in the
-    output, but the connection record is the proof.
+    On 0.0.0.0 it catches 127.0.0.0/8 in every spelling and the machine's own
+    addresses; on :: it catches ::1. It serves a feed (`feed_links`) at
+    /feed*, 404 at /robots.txt and an article page anywhere else, so a leak
+    would also show in the output; the connection record is the proof.
     """
 
     def __init__(self) -> None:
         self._sockets: list[socket.socket] = []
         self.connections: list[tuple[str, str]] = []  # (local address connected to, peer address)
+        self.paths: list[str] = []  # request paths read
+        self.feed_links: list[str] = []  # item links of the feed it serves at /feed*
         self._lock = threading.Lock()
         self._stop = threading.Event()
         for _ in range(20):  # find a port free on both families
@@ -233,15 +226,32 @@ class Canary:
                 continue
             with self._lock:
                 self.connections.append((conn.getsockname()[0], peer[0]))
-            try:
-                conn.settimeout(1)
-                conn.recv(65536)
-                body = rss("canary", ["http://127.0.0.1/leaked"]).encode()
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(2)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                head += data
+            path = head.split(b" ", 2)[1].decode("latin-1")
+            with self._lock:
+                self.paths.append(path)
+            if path == "/robots.txt":
+                send(conn, 404, b"", {"Connection": "close"})
+            elif path.startswith("/feed"):
+                body = rss("Canary feed", self.feed_links).encode()
                 send(conn, 200, body, {"Content-Type": "application/rss+xml", "Connection": "close"})
-            except OSError:
-                pass
-            finally:
-                conn.close()
+            else:
+                body = article_html(f"Canary page {path}", len(path)).encode()
+                send(conn, 200, body, {"Content-Type": "text/html; charset=utf-8", "Connection": "close"})
+        except OSError:
+            pass
+        finally:
+            conn.close()
 
     def url(self, path: str, host: str) -> str:
         return f"http://{host}:{self.port}{path}"
@@ -450,7 +460,6 @@ def build_world(tmp: Path, canary: Canary) -> tuple[World, list[Site]]:
     links.extend(story_links)
     goods.append(Good("tracking-parameter, AMP and fragment variants of one article (one article, not six)",
                       news.url("/a/story"), story_title))
-    single_fetch = {"one story, many links": "/a/story"}
 
     # ---- page stage: HTTP --------------------------------------------------------------
     add(fault("page gone (404)", "page", "http_error", news.url("/status/404"), "gone"))
@@ -582,6 +591,9 @@ def build_world(tmp: Path, canary: Canary) -> tuple[World, list[Site]]:
     fault("HTML error page served as a feed", "feed", "not_a_feed",
           feed("/feeds/html-error.xml", HTML_ERROR_PAGE, "text/html"), "HTML page")
     fault("empty feed body", "feed", "empty_feed", feed("/feeds/empty.xml", b"   \n"), "empty")
+    fault("unreadable encoding declaration (found by the fuzzer)", "feed", "parse_error",
+          feed("/feeds/garbled-encoding.xml", b'<?xml version="1.0" encoding="\xffutf-8"?><rss version="2.0"/>'),
+          "encoding cannot be read")
     fault("feed gone (404)", "feed", "http_error", feeds.url("/status/404"), "gone")
     feed_urls.append(feeds.url("/status/404"))
     fault("gzip bomb served as a feed", "feed", "too_large", feeds.url("/bomb/gzip/1024"), "once decompressed")
@@ -603,9 +615,7 @@ def build_world(tmp: Path, canary: Canary) -> tuple[World, list[Site]]:
     feed_list = tmp / "feeds.txt"
     feed_list.write_text("\n".join(feed_urls) + "\n")
     servers = {site.name: site.server for site in sites}
-    world = World(feed_list, faults, goods, servers, canary, feed_warnings=warnings, single_fetch=single_fetch)
-    world.hits = lambda name, prefix: sum(1 for p in servers[name].paths() if p.startswith(prefix))
-    return world, sites
+    return World(feed_list, faults, goods, servers, feed_warnings=warnings), sites
 
 
 def fault_and_good_cases() -> tuple[list[str], list[str]]:

@@ -16,7 +16,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipeline.feeds.feedlist import load_feed_list
-from pipeline.feeds.transforms import DEAD_LETTERS, FEED_STATUS, PollFeedFn, PollFeeds
+from pipeline.feeds.transforms import DEAD_LETTERS, FEED_STATUS, PollFeedFn, PollFeeds, conditional_headers
 from pipeline.fetch.http import HttpClient
 from pipeline.fetch.policy import FetchPolicy
 from pipeline.records import DeadLetter, FeedItem, FeedSource, StageError
@@ -133,7 +133,8 @@ def test_failing_feeds_become_dead_letters(server_url: str, path: str, error_typ
     assert (letter.stage, letter.url, letter.feed_url, letter.error_type) == ("feed", url, url, error_type)
     assert letter.http_status == http_status
     assert letter.message
-    assert status == {"feed_url": url, "title": None, "ok": False, "items": 0, "warnings": [], "error_type": error_type}
+    assert status == {"feed_url": url, "title": None, "ok": False, "items": 0, "warnings": [], "error_type": error_type,
+                      "etag": None, "last_modified": None, "not_modified": False}
 
 
 def test_blocked_address_without_the_allow_list(server_url: str):
@@ -145,10 +146,17 @@ def test_blocked_address_without_the_allow_list(server_url: str):
 
 
 def test_not_modified_feed_is_ok_with_no_items(server_url: str):
-    items, dead, [status] = run_fn(FeedSource(f"{server_url}/unchanged", "Quiet"))
+    items, dead, [status] = run_fn(FeedSource(f"{server_url}/unchanged", "Quiet", etag='"v1"'))
     assert (items, dead) == ([], [])
     assert (status["ok"], status["items"], status["title"]) == (True, 0, "Quiet")
-    assert status["warnings"] == ["not modified since the last poll"]
+    assert status["not_modified"] is True
+    assert status["etag"] == '"v1"'  # carried forward for the next run when the 304 names none
+
+
+def test_conditional_headers_come_from_the_last_validators():
+    assert conditional_headers(FeedSource("http://x/f")) == {}
+    assert conditional_headers(FeedSource("http://x/f", etag='"a"', last_modified="Mon, 24 Mar 2025 07:00:00 GMT")) == {
+        "If-None-Match": '"a"', "If-Modified-Since": "Mon, 24 Mar 2025 07:00:00 GMT"}
 
 
 def test_load_feed_list_over_http_with_the_project_client(server_url: str):

@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations of wirebeam (not part of the installed package)."""

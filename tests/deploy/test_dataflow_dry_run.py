@@ -1,0 +1,160 @@
+"""The job translates for Dataflow, offline: DataflowRunner --dry_run=True builds the
+job description without credentials or network, and we check real properties of it."""
+
+from __future__ import annotations
+
+import base64
+import bz2
+import re
+
+import pytest
+from apache_beam.internal import pickler
+from apache_beam.portability import common_urns
+from apache_beam.portability.api import beam_runner_api_pb2
+
+from pipeline.sample.server import SampleServer
+
+IMAGE = "us-central1-docker.pkg.dev/wirebeam-test/wirebeam/wirebeam:0.1.0"
+OUTPUT = "gs://wirebeam-test-bucket/news"
+STATE = "gs://wirebeam-test-bucket/state"
+DATAFLOW = [
+    "--runner=DataflowRunner", "--dry_run=True", "--project=wirebeam-test", "--region=us-central1",
+    "--temp_location=gs://wirebeam-test-bucket/tmp", f"--sdk_container_image={IMAGE}", "--sdk_location=container",
+]
+# What the submitter uploads itself from its temp dir: never code or paths a worker would read.
+STAGED_BY_SUBMITTER = {"pickled_main_session", "submission_environment_dependencies.txt"}
+
+
+def translate(extra: list[str]):
+    """(plan, job) of a dry run; the feed list is a feed on a loopback server, so no local path is involved."""
+    with SampleServer() as server:
+        feed = server.origins["wire"] + "/rss/world.xml"
+        args = ["--feeds", feed, "--allow-hosts", server.allow_hosts, "--output", OUTPUT, "--state", STATE,
+                *DATAFLOW, *extra]
+        if "--streaming" in extra:
+            from pipeline.streaming import run_streaming
+
+            plan, result = run_streaming(args)
+        else:
+            from pipeline.run import run
+
+            plan, result = run(args)
+    return plan, result.job
+
+
+@pytest.fixture(scope="module")
+def batch_job():
+    return translate(["--run-id", "dry-run-1"])
+
+
+@pytest.fixture(scope="module")
+def streaming_job():
+    return translate(["--streaming", "--no-enrich", "--run-id", "stream-1", "--poll-interval", "10m"])
+
+
+def transforms(job):
+    return job.proto_pipeline.components.transforms.values()
+
+
+def names(job) -> set[str]:
+    return {t.unique_name for t in transforms(job)}
+
+
+def plain(payload: bytes) -> bytes:
+    """A transform payload with every pickled (base64 + bz2) DoFn inside it opened up."""
+    opened = [payload]
+    if payload:
+        try:
+            do_fn = beam_runner_api_pb2.ParDoPayload.FromString(payload).do_fn.payload
+            opened.append(bz2.decompress(base64.b64decode(do_fn)))
+        except Exception:  # not a ParDo, or not a pickled Python DoFn: searched as it is
+            pass
+    return b"".join(opened)
+
+
+def pardo_dofns(job):
+    """Every DoFn of the translated job, unpickled from the job's own payload."""
+    dofns = []
+    for transform in transforms(job):
+        if transform.spec.urn == common_urns.primitives.PAR_DO.urn:
+            payload = beam_runner_api_pb2.ParDoPayload.FromString(transform.spec.payload)
+            if payload.do_fn.urn == "beam:dofn:pickled_python_info:v1":
+                fn, *_ = pickler.loads(payload.do_fn.payload)
+                dofns.append((transform.unique_name, fn, payload))
+    return dofns
+
+
+def test_batch_job_has_the_pipeline_steps(batch_job):
+    plan, job = batch_job
+    assert job.proto.type_.name == "JOB_TYPE_BATCH"
+    steps = names(job)
+    for step in ("ListFeeds", "PollFeeds/PollFeed", "DedupeItems", "FetchPages/FetchHostQueues", "ExtractArticles",
+                 "DedupeArticles", "EnrichAndWrite/EnrichArticles", "EnrichAndWrite/WriteArticles/WriteFiles",
+                 "EnrichAndWrite/WriteDeadLetters/WriteFiles", "EnrichAndWrite/WriteManifest/Write"):
+        assert step in steps, step
+    assert plan.feeds and plan.feeds[0].url.endswith("/rss/world.xml")
+
+
+def test_every_dofn_pickles_and_comes_from_an_installed_package(batch_job):
+    _plan, job = batch_job
+    dofns = pardo_dofns(job)
+    assert len(dofns) > 20
+    for name, fn, _payload in dofns:
+        module = type(fn).__module__
+        # Workers import these from the container image: pipeline.* (our package) or Beam itself.
+        assert module.split(".")[0] in ("pipeline", "apache_beam"), (name, module)
+    ours = {type(fn).__name__ for _n, fn, _p in dofns if type(fn).__module__.startswith("pipeline.")}
+    assert {"PollFeedFn", "FetchHostQueuesFn", "WritePartitionFileFn", "WriteManifestFn", "EnrichArticlesFn"} <= ours
+
+
+def test_the_container_image_option_is_honoured(batch_job):
+    _plan, job = batch_job
+    environments = job.proto_pipeline.components.environments
+    docker = [env for env in environments.values() if env.urn == common_urns.environments.DOCKER.urn]
+    assert docker and len(environments) == len(docker)
+    for env in docker:
+        assert beam_runner_api_pb2.DockerPayload.FromString(env.payload).container_image == IMAGE
+        staged = {beam_runner_api_pb2.ArtifactStagingToRolePayload.FromString(d.role_payload).staged_name
+                  for d in env.dependencies}
+        # --sdk_location=container and no setup_file/requirements: no SDK tarball, no pip install on workers
+        assert staged <= STAGED_BY_SUBMITTER, staged
+    assert job.options.get_all_options()["sdk_container_image"] == IMAGE
+
+
+def test_outputs_are_gcs_paths_and_no_local_path_is_baked_in(batch_job, tmp_path):
+    _plan, job = batch_job
+    payloads = b"".join(plain(t.spec.payload) for t in transforms(job))
+    assert f"{OUTPUT}/articles".encode() in payloads
+    assert f"{OUTPUT}/dead_letters".encode() in payloads
+    assert f"{STATE}/seen".encode() in payloads
+    # Absolute local paths in the pickled functions may only be the source file names of
+    # functions pickled by value (code metadata, never opened by a worker): no data path.
+    local_paths = {m.decode() for m in re.findall(rb"(?:/tmp|/work|/home|/root|/var|/srv|/opt)/[^\x00-\x1f\x7f-\xff\"']*",
+                                                 payloads)}
+    assert all(path.endswith(".py") for path in local_paths), sorted(p for p in local_paths if not p.endswith(".py"))
+    assert str(tmp_path.parent.parent).encode() not in payloads
+    assert not re.search(rb"file://", payloads)
+    writers = [fn for _n, fn, _p in pardo_dofns(job) if type(fn).__name__ == "WritePartitionFileFn"]
+    assert len(writers) == 3  # articles, dead letters, seen state
+    assert all(fn._base.startswith("gs://wirebeam-test-bucket/") for fn in writers)
+
+
+def test_streaming_job_is_unbounded_with_state_and_windows(streaming_job):
+    plan, job = streaming_job
+    assert job.proto.type_.name == "JOB_TYPE_STREAMING"
+    steps = names(job)
+    assert "PollTicks" in steps and "StreamingIngest/FixedWindows" in steps
+    assert "StreamingIngest/NewItems/FirstSeen" in steps and "StreamingIngest/NewArticles/FirstSeen" in steps
+    assert "StreamingIngest/WriteManifest" in steps
+    pcollections = job.proto_pipeline.components.pcollections.values()
+    assert any(pc.is_bounded == beam_runner_api_pb2.IsBounded.UNBOUNDED for pc in pcollections)
+    stateful = [p for _name, fn, p in pardo_dofns(job) if type(fn).__name__ == "FirstSeenFn"]
+    assert len(stateful) == 2
+    for payload in stateful:
+        assert set(payload.state_specs) == {"first_seen_micros"} and set(payload.timer_family_specs) == {"ts-expire"}  # Beam prefixes timer ids
+    windows = {
+        beam_runner_api_pb2.WindowingStrategy.FromString(ws.SerializeToString()).window_fn.urn
+        for ws in job.proto_pipeline.components.windowing_strategies.values()
+    }
+    assert common_urns.fixed_windows.urn in windows and common_urns.global_windows.urn in windows
+    assert plan.run_id == "stream-1"
