@@ -22,7 +22,13 @@ from pipeline.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
 from pipeline.fetch.transforms import DedupeItems, FetchPages, LimitItems
 from pipeline.extract.dedupe import DedupeArticles
 from pipeline.extract.transforms import ExtractArticles
-from pipeline.options import DEFAULT_LOCAL_RUNNER, WirebeamOptions, new_run_id, validate_run_id
+from pipeline.options import (
+    DEFAULT_LOCAL_RUNNER,
+    WirebeamOptions,
+    local_parallelism_args,
+    new_run_id,
+    validate_run_id,
+)
 from pipeline.records import DeadLetter, FeedSource
 from pipeline.sinks.manifest import WriteManifest, count_fact, dead_letter_fact, manifest_path
 from pipeline.sinks.parquet import WritePartitionedParquet
@@ -287,11 +293,12 @@ def build_enrich_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOpti
 
 
 def pipeline_options_from(argv: list[str]) -> PipelineOptions:
-    """Beam options from the command line, with the offline-safe local runner as default."""
+    """Beam options from the command line, with the offline-safe local runner as default:
+    one worker process per core unless --direct_num_workers/--direct_running_mode say otherwise."""
     options = PipelineOptions(argv)
-    standard = options.view_as(StandardOptions)
-    if not standard.runner:
-        standard.runner = DEFAULT_LOCAL_RUNNER
+    if not options.view_as(StandardOptions).runner:
+        options = PipelineOptions([*argv, *local_parallelism_args(argv)])
+        options.view_as(StandardOptions).runner = DEFAULT_LOCAL_RUNNER
     return options
 
 
