@@ -20,7 +20,7 @@ from pipeline.extract.charset import decode_html
 from pipeline.extract.dates import as_utc, choose_published_at, find_page_timestamp
 from pipeline.extract.language import choose_language
 from pipeline.extract.urls import article_id, choose_canonical
-from pipeline.extract.wire import is_byline, split_wire_furniture
+from pipeline.extract.wire import WireParts, is_byline, split_wire_furniture
 from pipeline.records import FetchedPage, StageError
 
 MAX_HTML_BYTES = 5 * 1024 * 1024
@@ -267,10 +267,19 @@ def extract_article(
         "description": doc.description or item_summary,
         "tags": dedupe(split_tags(doc.categories) + split_tags(doc.tags) + list(item.categories) + list(item.feed_tags)),
         "image_url": doc.image,
+        **body_columns(text, wire, run_id),
+        "byline": wire.byline or html_byline,
+    }
+
+
+def body_columns(text: str, wire: WireParts, run_id: str) -> dict[str, Any]:
+    """The columns every article row derives from its body text and wire furniture,
+    with the enrichment columns empty until the enrich stage fills them."""
+    return {
         "text": text,
         "word_count": len(text.split()),
         "content_sha256": content_sha256(text),
-        "byline": wire.byline or html_byline,
+        "byline": wire.byline,
         "dateline_place": wire.dateline_place,
         "agency": wire.agency,
         "credits": list(wire.credits),

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import apache_beam as beam
 
-from pipeline.extract.article import content_sha256, normalise_whitespace
+from pipeline.extract.article import body_columns
 from pipeline.extract.dates import as_utc
 from pipeline.extract.language import detect_language
 from pipeline.extract.wire import split_wire_furniture
@@ -68,19 +68,7 @@ def article_from_record(record: Any, run_id: str, now: datetime) -> dict[str, An
         "description": None,
         "tags": [],
         "image_url": None,
-        "text": text,
-        "word_count": len(text.split()),
-        "content_sha256": content_sha256(normalise_whitespace(text)),
-        "byline": wire.byline,
-        "dateline_place": wire.dateline_place,
-        "agency": wire.agency,
-        "credits": list(wire.credits),
-        "entities": [],
-        "entity_summary": [],
-        "quantities": [],
-        "event_counts": [],
-        "enrichment_status": None,
-        "run_id": run_id,
+        **body_columns(text, wire, run_id),
     }
 
 
