@@ -51,7 +51,7 @@ def _print_help() -> None:
     del PipelineOptions
 
 
-def cmd_run(argv: list[str]) -> int:
+def cmd_run(argv: list[str], *, show_articles: bool = False) -> int:
     if "--streaming" in argv:
         from pipeline.streaming import launch_streaming
 
@@ -60,7 +60,7 @@ def cmd_run(argv: list[str]) -> int:
     def run_job() -> int:
         from pipeline.run import run  # heavy: imported once the lock is ours
 
-        return _finish(*run(argv))
+        return _finish(*run(argv), show_articles=show_articles)
 
     return _run_locked(argv, run_job)
 
@@ -114,7 +114,7 @@ def cmd_enrich(argv: list[str]) -> int:
     return _finish(*run_enrich(args.input, rest))
 
 
-def _finish(plan, result) -> int:
+def _finish(plan, result, *, show_articles: bool = False) -> int:
     from apache_beam.runners.runner import PipelineState
 
     from pipeline.report import format_summary
@@ -125,7 +125,12 @@ def _finish(plan, result) -> int:
     if state not in (PipelineState.DONE, None) and str(state) != "DONE":
         print(f"wirebeam run {plan.run_id} ended in state {state}; nothing is final until {location} exists.", file=sys.stderr)
         return 1
-    print(format_summary(read_manifest(location), location))
+    manifest = read_manifest(location)
+    print(format_summary(manifest, location))
+    if show_articles and manifest["files"]["articles"]:
+        from pipeline.report import format_articles_table
+
+        print("\n" + format_articles_table([f["path"] for f in manifest["files"]["articles"]]))
     return 0
 
 
@@ -142,7 +147,8 @@ def cmd_demo(argv: list[str]) -> int:
         # The sample is ours and on loopback: open exactly that, and be quick about it.
         return cmd_run(
             ["--feeds", str(feed_list), "--output", args.output, "--allow-hosts", server.allow_hosts,
-             "--per-host-delay", "0.02", *beam_args]
+             "--per-host-delay", "0.02", *beam_args],
+            show_articles=True,
         )
 
 

@@ -50,3 +50,25 @@ def format_failures(rows: list[tuple[str, str, str, str]]) -> str:
     for stage, error_type, url, message in sorted(rows):
         lines.append(f"{stage}:{error_type}  {url}\n    {message}")
     return "\n".join(lines)
+
+
+def format_articles_table(paths: list[str], limit: int = 25) -> str:
+    """A short table of the articles a run wrote, read back from its files."""
+    import pyarrow.parquet as pq
+
+    rows = []
+    for path in paths:
+        table = pq.read_table(path, columns=["published_at", "source", "language", "title", "entity_summary",
+                                             "event_counts"])
+        rows.extend(table.to_pylist())
+    rows.sort(key=lambda r: r["published_at"])
+    lines = [f"{'published (UTC)':16}  {'source':22}  {'lang':4}  {'entities':8}  {'counts':24}  title"]
+    for row in rows[:limit]:
+        counts = ", ".join(f"{c['category']} {c['low']}" for c in (row["event_counts"] or []) if c["low"])
+        lines.append(
+            f"{row['published_at']:%Y-%m-%d %H:%M}  {(row['source'] or '')[:22]:22}  {(row['language'] or '-'):4}  "
+            f"{len(row['entity_summary'] or []):8}  {counts[:24]:24}  {(row['title'] or '')[:60]}"
+        )
+    if len(rows) > limit:
+        lines.append(f"... and {len(rows) - limit} more")
+    return "\n".join(lines)
