@@ -191,11 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     _configure_logging(verbose="--verbose" in rest)
     rest = [a for a in rest if a != "--verbose"]
-    from pipeline.enrich.model import ModelNotInstalled
-
-    try:
+    try:  # a missing spaCy model is a ValueError too (ModelNotInstalled), raised before any work
         return COMMANDS[command](rest)
-    except (ValueError, FileNotFoundError, PermissionError, ModelNotInstalled) as error:
+    except (ValueError, FileNotFoundError, PermissionError) as error:
         print(f"wirebeam {command}: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # a clear last word instead of a bare traceback

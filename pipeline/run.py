@@ -216,7 +216,7 @@ class EnrichAndWrite(beam.PTransform):
             *fact_sets,
             articles | "CountEnriched" >> beam.Map(
                 lambda row: count_fact(
-                    "enriched" if row.get("enrichment_status") == "ok" else "not_enriched", row.get("feed_url")
+                    "enriched" if (row.get("enrichment_status") or "").startswith("ok") else "not_enriched", row.get("feed_url")
                 )
             ),
             count_rows(articles, "CountWritten", "written"),

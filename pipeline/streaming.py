@@ -295,7 +295,7 @@ class StreamingIngest(beam.PTransform):
             ),
             articles | "CountEnriched" >> beam.Map(
                 lambda row: count_fact(
-                    "enriched" if row.get("enrichment_status") == "ok" else "not_enriched", row.get("feed_url")
+                    "enriched" if (row.get("enrichment_status") or "").startswith("ok") else "not_enriched", row.get("feed_url")
                 )
             ),
             articles | "CountWritten" >> beam.Map(lambda row: count_fact("written", row.get("feed_url"))),

@@ -39,10 +39,11 @@ SPLIT_LABEL_PAIRS = frozenset(
 )
 
 # Words before a name that are not part of it (a span sometimes includes them).
+# Royal and religious styles stay: "King Charles" is not "Charles".
 PERSON_TITLES = frozenset(
-    """mr mrs ms miss mx dr prof sir dame lord lady rev president vice prime minister
+    """mr mrs ms miss mx dr prof sir dame rev president vice prime minister
     gen general col colonel lt maj major capt captain sgt sen senator rep gov governor
-    judge justice chancellor king queen prince princess pope sheikh""".split()
+    judge justice chancellor""".split()
 )
 
 # Lower-case words spaCy sometimes puts at the start of a place name.
@@ -99,6 +100,11 @@ def trim_mention(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) past surrounding space, quotes, a leading "the" and a possessive."""
     while start < end and (text[start].isspace() or text[start] in "\"'“‘(["):
         start += 1
+    # "World Health Organization (WHO": the model swallowed the start of an
+    # acronym's definition; the name ends where the parenthesis opens.
+    paren = text.find("(", start, end)
+    if paren > start:
+        end = paren
     while end > start and (text[end - 1].isspace() or text[end - 1] in "\"'”’),.;:]"):
         # keep the last dot of an initialism: "U.S."
         if text[end - 1] == "." and end - start >= 2 and text[end - 2].isupper() and "." in text[start : end - 1]:

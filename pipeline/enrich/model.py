@@ -43,7 +43,7 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-class ModelNotInstalled(RuntimeError):
+class ModelNotInstalled(ValueError):
     """Raised at start-up, before any work, when the spaCy package is missing."""
 
 

@@ -109,7 +109,7 @@ ARTICLE_SCHEMA = pa.schema(
         _field("entity_summary", pa.list_(ENTITY_SUMMARY), "one row per canonical entity, most mentioned first"),
         _field("quantities", pa.list_(QUANTITY), "every numeric expression, with bounds and category"),
         _field("event_counts", pa.list_(EVENT_COUNT), "article-level estimate of distinct people per category"),
-        _field("enrichment_status", pa.string(), "ok, or why enrichment left columns empty (e.g. skipped:language=de)"),
+        _field("enrichment_status", pa.string(), "ok (possibly with a note, e.g. ok; truncated), partial: ..., or skipped: why (e.g. skipped: language=de, model is English)"),
         _field("run_id", pa.string(), "run that wrote the row", False),
     ],
     metadata={"wirebeam.schema": "article", "wirebeam.schema_version": str(ARTICLE_SCHEMA_VERSION)},

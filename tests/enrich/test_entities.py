@@ -266,6 +266,19 @@ def test_trim_mention():
     assert trimmed("Romanowski's") == "Romanowski"
     assert trimmed("U.S.") == "U.S."
     assert trimmed("Kyiv,") == "Kyiv"
+    # a span that swallowed the start of an acronym definition ends at the parenthesis
+    assert trimmed("World Health Organization (WHO") == "World Health Organization"
+    assert trimmed("(IS)") == "IS"
+
+
+def test_acronym_defined_inside_a_model_span_is_split_and_used():
+    text = ("The World Health Organization (WHO) warned on Friday. "
+            "A WHO spokesman said more cases were expected.")
+    s, e = trim_mention(text, 4, text.index(")"))  # the model's span: "World Health Organization (WHO"
+    entities = canonicalise([Mention(s, e, "ORG", text[s:e])], text)
+    who = [e for e in entities if e["text"] == "WHO"]
+    assert len(who) == 2 and {e["canonical"] for e in who} == {"World Health Organization"}
+    assert any(e["text"] == "World Health Organization" for e in entities)
 
 
 # ------------------------------------------------------------ wire furniture

@@ -15,13 +15,12 @@ origin, so cases that would mask each other live apart.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import ipaddress
+import itertools
 import socket
 import ssl
 import tempfile
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -302,13 +301,12 @@ def static(body: bytes, content_type: str = "text/html; charset=utf-8", status: 
 
 def fail_first(times: int, status: int, body: bytes, headers: dict[str, str] | None = None):
     """A route that answers `status` (with `headers`) `times` times, then the page."""
-    calls = Counter()
+    calls = itertools.count(1)
     lock = threading.Lock()
 
-    def route(sock: socket.socket, req: Request) -> bool:
+    def route(sock: socket.socket, _req: Request) -> bool:
         with lock:
-            calls["n"] += 1
-            n = calls["n"]
+            n = next(calls)
         if n <= times:
             return send(sock, status, b"try again", headers or {})
         return send(sock, 200, body, {"Content-Type": "text/html; charset=utf-8"})
@@ -404,13 +402,14 @@ def build_world(tmp: Path, canary: Canary) -> tuple[World, list[Site]]:
     drip = Site("drip")
     drip_head = Site("drip-head")
     silent = Site("silent")
+    silent_feed = Site("silent-feed")  # only a feed: its hosts' page queues start later
     disallow = Site("robots-disallow", robots=RobotsReply(200, b"User-agent: *\nDisallow: /\n"))
     robots_5xx = Site("robots-5xx", robots=RobotsReply(500, b"oops"))
     robots_slow = Site("robots-timeout", robots=RobotsReply(200, b"User-agent: *\nAllow: /\n", delay_s=4.0))
     robots_huge = Site("robots-10mb", robots=RobotsReply(200, b"# padding\n" * (1024 * 1024)))
     crawl_delay = Site("crawl-delay", robots=RobotsReply(200, b"User-agent: *\nCrawl-delay: 3600\n"))
     tls = Site("self-signed-tls", tls=self_signed_context())
-    sites = [feeds, news, flaky, deferring, failing, drip, drip_head, silent, disallow, robots_5xx,
+    sites = [feeds, news, flaky, deferring, failing, drip, drip_head, silent, silent_feed, disallow, robots_5xx,
              robots_slow, robots_huge, crawl_delay, tls]
     # A port nothing listens on: connections are refused.
     closed = socket.create_server(("127.0.0.1", 0))
@@ -526,7 +525,7 @@ def build_world(tmp: Path, canary: Canary) -> tuple[World, list[Site]]:
     # ---- page stage: addresses (the run allows only 127.0.0.1/32) -------------------------
     for case, host in (
         ("item link to 127.0.0.2 (loopback outside --allow-hosts)", "127.0.0.2"),
-        ("item link to ::1", "[::1]"),
+        ("item link to IPv6 loopback [::1]", "[::1]"),
         ("item link to 127.0.0.2 spelt 0177.0.0.2", "0177.0.0.2"),
         ("item link to 127.0.0.2 spelt 2130706434", "2130706434"),
         ("item link to 127.0.0.2 spelt 127.2", "127.2"),
@@ -596,6 +595,8 @@ def build_world(tmp: Path, canary: Canary) -> tuple[World, list[Site]]:
           "encoding cannot be read")
     fault("feed gone (404)", "feed", "http_error", feeds.url("/status/404"), "gone")
     feed_urls.append(feeds.url("/status/404"))
+    fault("feed server accepts and never answers", "feed", "timeout", silent_feed.url("/silent"), "stalled")
+    feed_urls.append(silent_feed.url("/silent"))
     fault("gzip bomb served as a feed", "feed", "too_large", feeds.url("/bomb/gzip/1024"), "once decompressed")
     feed_urls.append(feeds.url("/bomb/gzip/1024"))
 
