@@ -30,9 +30,16 @@ How a count is read:
   the reading, so the rollup (and an analyst) can see why a count was or was not
   added: bounds ("at least", "between"), updates ("rose"), subsets ("including",
   "among", "of the", "all"), separate incidents ("separate", "elsewhere"),
-  running totals ("since"), history told about someone ("linked to",
-  "responsible for" before "an attack that killed ..."), and either-or triggers
-  ("captured or killed").
+  history told about someone ("linked to", "responsible for" before "an attack
+  that killed ..."), and either-or triggers ("captured or killed").
+  Background totals get the word `background` then their cue (`_background_cue`):
+  "since", "last year", "in year", "in month", "between year", "so far", "ago",
+  "conflict total" ("the war has killed", "displaced by gang violence"),
+  "already", "adding to", "population" ("rations for 700,000 refugees").
+  `released` marks detainees set free or exchanged; troops are `standing` with
+  no movement verb ("has 11,000 troops") and `planned` when a decided future
+  moves them ("will deploy 3,000 soldiers": not hypothetical). The rollup
+  leaves background, released detainees and standing troops out.
 - `place` is the place entity of the sentence nearest to the count;
   `attribution` the source named with a reporting verb or "according to".
 """
@@ -244,6 +251,9 @@ def _is_not_a_count(toks: list[_Tok], i: int, end: int, lo: int, hi: int) -> boo
         return True  # "23 years old", "23 years of age"
     if prev is not None and prev.lower in lex.AGE_WORDS:
         return True
+    if prev is not None and prev.lower == "," and prev2 is not None and prev2.ent == "PERSON" and \
+            nxt is not None and nxt.lower in {",", ")"} and end - i == 1 and (parse_numeral(t.text) or 200) < 120:
+        return True  # "Rose Alexis, 38, who fled": an age in apposition to a name
     if end - i == 1 and _YEAR_RE.match(t.text):
         # a year unless it plainly counts something plural ("2000 people")
         if not (nxt is not None and nxt.tag in {"NNS", "NNPS"} and nxt.lower not in lex.MONTHS):
@@ -463,7 +473,8 @@ def _noun_phrase_end(toks: list[_Tok], j: int, hi: int) -> tuple[int, int]:
             continue
         if head != -1 and t.lower in {"hostage", "hostages", "custody"}:
             break  # "took 18 crew members hostage": the trigger, not part of the phrase
-        if t.pos in {"NOUN", "PROPN"} or (t.pos == "ADJ" and t.lower in {"wounded", "dead", "injured"}):
+        if t.pos in {"NOUN", "PROPN"} or (t.pos == "ADJ" and t.lower in {"wounded", "dead", "injured"}) or \
+                (head == -1 and k == j and t.lower == "missing"):  # "left 17 missing"
             head = k
             k += 1
             continue
@@ -671,6 +682,10 @@ def _pre_trigger(toks: list[_Tok], c: _Count, lo: int) -> tuple[int, str] | None
         if t.lower in {"lives", "life"} and k - 2 >= lo and toks[k - 1].lower in {"their", "his", "her"} \
                 and toks[k - 2].lemma == "lose":
             return k, "killed"
+        if t.lemma in _TOLL_VERBS and t.pos in {"VERB", "AUX", ""}:
+            subject = _toll_subject(toks, k, lo)
+            if subject is not None:
+                return subject
         if t.lower in lex.PRE_SKIP or t.pos in {"ADV"} or t.lower in lex.SUBSET_WORDS or t.lower in {"were", "was"}:
             k -= 1
             steps += 1
@@ -702,6 +717,29 @@ def _pre_trigger(toks: list[_Tok], c: _Count, lo: int) -> tuple[int, str] | None
             steps += 1
             continue
         return None
+    return None
+
+
+_TOLL_VERBS = frozenset({"rise", "climb", "reach", "stand", "increase", "jump", "mount", "soar", "grow", "hit"})
+_TOLL_NOUNS = frozenset({"toll", "death", "fatality", "casualty", "injury", "arrest", "dead", "wounded", "injured"})
+
+
+def _toll_subject(toks: list[_Tok], verb: int, lo: int) -> tuple[int, str] | None:
+    """The toll a figure updates, named before a long subject: 'The death toll from a quake that struck
+    western Nepal on Friday rose to 137' (the subject noun is the first toll word of the clause)."""
+    for k in range(max(lo, verb - 25), verb):
+        t = toks[k]
+        if t.lower in {";", ":"}:
+            return None
+        if t.lemma in _TOLL_NOUNS or t.lower in _TOLL_NOUNS:
+            cat = _trigger_category(t)
+            if cat is not None and t.pos in {"NOUN", "ADJ", ""}:
+                while k + 1 < verb and toks[k + 1].lemma in _TOLL_NOUNS:
+                    k += 1  # "death toll": the head noun
+                return k, cat
+        if t.pos == "NUM" or (t.pos == "VERB" and t.tag in {"VBD", "VBZ", "VBP"} and k > lo
+                              and toks[k - 1].lower not in {"that", "which", "who"}):
+            return None  # another figure or clause stands between
     return None
 
 
@@ -837,15 +875,20 @@ def _doc_tok(toks: list[_Tok], index_of: dict[int, int], doc_i: int) -> _Tok:
     return toks[index_of[doc_i]] if doc_i in index_of else toks[0]
 
 
-def _hypothetical(toks: list[_Tok], c: _Count, trig: int, lo: int) -> bool:
-    """A modal or an intention verb governs the trigger: 'could kill thousands', 'threatened to behead two'."""
+def _hypothetical(toks: list[_Tok], c: _Count, trig: int, lo: int, planned_ok: bool = False) -> bool:
+    """A modal or an intention verb governs the trigger: 'could kill thousands', 'threatened to behead two'.
+
+    `planned_ok`: "will"/"shall" are a decided plan, not a possibility (troop deployments are announced so)."""
     a, b = (min(c.start, trig), max(c.end, trig))
     t = toks[trig]
     if t.tag == "VB" and trig - 1 >= lo and toks[trig - 1].lower == "to" and not (
-            trig - 2 >= lo and toks[trig - 2].lemma in {"force", "compel", "begin", "start", "have", "manage"}):
+            trig - 2 >= lo and toks[trig - 2].lemma in {"force", "compel", "begin", "start", "have", "manage"}) \
+            and not _forced_to(toks, c, trig, lo):
         return True  # "an operation to arrest a leader", "plans to kill": intended, not done
     window = toks[max(lo, a - 4):b]
     for t in window:
+        if planned_ok and t.lower in lex.PLANNED_MODALS:
+            continue
         if (t.lower in lex.MODALS and t.tag in {"MD", ""}) or t.lower in lex.HYPOTHETICAL_MARKERS:
             return True
         if t.lemma in lex.HYPOTHETICAL_VERBS and t.pos in {"VERB", "ADJ", "ADV", "NOUN"}:
@@ -855,6 +898,14 @@ def _hypothetical(toks: list[_Tok], c: _Count, trig: int, lo: int) -> bool:
         if t.lower in {"if", "unless"} or (t.lemma in {"threaten", "plan", "vow", "intend", "plot"}):
             return True
     return False
+
+
+def _forced_to(toks: list[_Tok], c: _Count, trig: int, lo: int) -> bool:
+    """'forcing some 2,500 families to flee', 'forced 300 people to leave': the event happened."""
+    if not c.start < trig:
+        return False
+    return any(t.lemma in {"force", "compel", "cause", "drive", "prompt", "push", "lead", "make"}
+               for t in toks[max(lo, c.start - 3):c.start])
 
 
 def _negated(toks: list[_Tok], c: _Count, trig: int, lo: int) -> bool:
@@ -1049,6 +1100,8 @@ def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_o
             found = pre if c.start - pre[0] <= 2 else post
         else:
             found = pre or post
+    if found is None:
+        found = _from_homes(toks, c, hi)
     if found is None and obj is not None and obj.lemma in lex.NOUN_TRIGGERS:
         cat = _trigger_category(obj)
         if cat:
@@ -1061,14 +1114,26 @@ def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_o
             found = None  # "killed 2,500 livestock", "captured three towns"
     if found is not None:
         k, cat = found
+        if cat == "displaced" and toks[k].lemma == "flee" and k < c.start and c.implicit:
+            c.category = "amount"  # "fled Saut-d'Eau": one flees a place, the name is not a person counted
+            return
+        if cat == "detained" and toks[k].lemma == "hold":
+            a = c.obj_end if c.obj_head != -1 and c.obj_end > k else k + 1  # "held 12 villagers captive"
+            after = [t.lower for t in toks[a:min(hi, a + 4)]]
+            if after[:1] in (["captive"], ["hostage"]) or after[:3] in (["against", "their", "will"],
+                                                                         ["against", "his", "will"],
+                                                                         ["against", "her", "will"]):
+                cat = "kidnapped"
         c.trigger = toks[k].text
         c.category = cat
         if cat == "troops" and obj is not None and obj.lemma not in lex.TROOP_NOUNS and not _is_person_word(obj):
             c.category = "amount"
         if _negated(toks, c, k, lo):
             c.negated = True
-        if _hypothetical(toks, c, k, lo):
+        if _hypothetical(toks, c, k, lo, planned_ok=cat == "troops"):
             c.hypothetical = True
+        elif cat == "troops" and _planned(toks, c, k, lo):
+            c.qualifier.append("planned")
         if toks[k].lemma in lex.UPDATE_WORDS:
             pass
         _note_context_words(toks, c, k, lo, hi)
@@ -1077,10 +1142,48 @@ def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_o
             and not c.implicit:
         c.category = "troops"
         c.trigger = obj.text
-        c.hypothetical = _hypothetical(toks, c, c.obj_head, lo)  # "will send 1,500 troops" is a plan
+        mover = _troop_mover(toks, c, lo)
+        if mover is None:
+            # "the mission has about 11,000 troops", "a force of 5,000 soldiers": a standing strength
+            c.qualifier.append("standing")
+            c.hypothetical = _hypothetical(toks, c, c.obj_head, lo)
+        else:
+            c.trigger = toks[mover].text  # "will send 1,500 more troops": a planned movement
+            c.hypothetical = _hypothetical(toks, c, mover, lo, planned_ok=True)
+            if not c.hypothetical and _planned(toks, c, mover, lo):
+                c.qualifier.append("planned")
+        _note_context_words(toks, c, c.obj_head if mover is None else mover, lo, hi)
         return
     c.category = "amount"
     c.unit = "count" if not c.implicit else None
+
+
+def _troop_mover(toks: list[_Tok], c: _Count, lo: int) -> int | None:
+    """The verb moving the troops counted: 'will send 1,500 more troops', 'ordered 3,000 troops to'."""
+    for k in range(c.start - 1, max(lo, c.start - 5) - 1, -1):
+        t = toks[k]
+        if t.lemma in lex.TROOP_MOVE_LEMMAS and t.pos in {"VERB", ""}:
+            return k
+        if t.lower not in lex.PRE_SKIP and t.pos != "ADV":
+            return None
+    return None
+
+
+def _planned(toks: list[_Tok], c: _Count, trig: int, lo: int) -> bool:
+    a = min(c.start, trig)
+    return any(t.lower in lex.PLANNED_MODALS for t in toks[max(lo, a - 4):a])
+
+
+def _from_homes(toks: list[_Tok], c: _Count, hi: int) -> tuple[int, str] | None:
+    """'forced about 1,200 residents from their homes': people driven out of their homes are displaced."""
+    k = c.obj_end if c.obj_head != -1 else c.end
+    if k + 1 < hi and toks[k].lower in {"from", "out"}:
+        j = k + 1 + (toks[k + 1].lower in {"their", "his", "her", "of"})
+        if j < hi and toks[j].lower == "their" and j + 1 < hi:
+            j += 1
+        if j < hi and toks[j].lower in {"homes", "home", "houses", "villages"}:
+            return j, "displaced"
+    return None
 
 
 def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int, hi: int) -> None:
@@ -1111,12 +1214,12 @@ def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int, hi: int
         if t.lower in {"separate", "elsewhere", "meanwhile"}:
             extra.append(t.lower)
             break
-    # a running total ("since January", "since Dec. 1"): not this article's event
-    for k in range(lo, hi - 1):
-        if toks[k].lower == "since" and (toks[k + 1].ent == "DATE" or toks[k + 1].lower.rstrip(".") in lex.MONTHS
-                                         or _YEAR_RE.match(toks[k + 1].text)):
-            extra.append("since")
-            break
+    background = _background_cue(toks, c, trig, lo, hi)
+    if background:
+        extra.append("background")
+        extra.append(background)
+    if c.category in {"detained", "kidnapped"} and _released(toks, c, trig, lo, hi):
+        extra.append("released")
     # background: the count belongs to an earlier event tied to someone ("linked to an attack that killed four")
     first = min(c.start, trig)
     relative = any(t.lower in {"that", "which"} for t in toks[max(lo, trig - 2):trig])
@@ -1126,7 +1229,93 @@ def _note_context_words(toks: list[_Tok], c: _Count, trig: int, lo: int, hi: int
             extra.append(" ".join(pair))
             break
     if extra:
-        c.qualifier = [w for w in extra if w not in c.qualifier] + c.qualifier
+        c.qualifier = [w for w in dict.fromkeys(extra) if w not in c.qualifier] + c.qualifier
+
+
+def _background_cue(toks: list[_Tok], c: _Count, trig: int, lo: int, hi: int) -> str | None:
+    """Why a count is a background total rather than the article's incident, or None.
+
+    Sentence-level cues (a wire sentence carries one time frame): a past or running period
+    ("last year", "in 2015", "in January", "between 1985 and 2018", "since ...", "so far",
+    "earlier this year", "over the past decade", "a decade ago"); a long-running cause told in the
+    present perfect or as agent ("the war has killed", "displaced by gang violence"); a running
+    total ("already displaced", "adding to").
+    """
+    first = min(c.start, trig)
+    for k in range(lo, hi):
+        t = toks[k]
+        low = t.lower
+        nxt = toks[k + 1] if k + 1 < hi else None
+        nxt2 = toks[k + 2] if k + 2 < hi else None
+        if low == "since" and not (k > lo and toks[k - 1].lower == "ever" and nxt is not None and nxt.lower == ","):
+            return "since"
+        if low in {"last", "past", "previous"} and nxt is not None and nxt.lower in lex.PAST_PERIOD_NOUNS:
+            return f"{low} {nxt.lower}"
+        if low in {"last", "past"} and nxt is not None and nxt.lower in {"few", "several", "two", "three", "five",
+                                                                         "ten"} \
+                and nxt2 is not None and nxt2.lower in lex.PAST_PERIOD_NOUNS:
+            return f"{low} {nxt2.lower}"
+        if low == "ago" and k > lo and toks[k - 1].lower in lex.PAST_PERIOD_NOUNS | {"weeks", "month"}:
+            return "ago"
+        if low == "so" and nxt is not None and nxt.lower == "far":
+            return "so far"
+        if low == "earlier" and nxt is not None and nxt.lower == "this" and nxt2 is not None \
+                and nxt2.lower in {"year", "month"}:
+            return "earlier this " + nxt2.lower
+        if low in {"in", "during", "between", "from", "throughout", "by"} and nxt is not None:
+            # "in 2015", "in March 2024", "In January," -- but not "in March 24" or "in May 2,000 people"
+            if _YEAR_RE.match(nxt.text) and not (nxt2 is not None and nxt2.tag in {"NNS", "NNPS"}):
+                return f"{low} year"
+            if nxt.lower.rstrip(".") in lex.MONTHS and nxt.is_title and low != "by":
+                after = nxt2.text if nxt2 is not None else ""
+                if _YEAR_RE.match(after) or not after[:1].isdigit():
+                    return f"{low} month"
+        if low in lex.CUMULATIVE_WORDS and min(c.start, trig) - 6 <= k <= max(c.end, trig):
+            return low  # "the 400,000 people already displaced" (a cue near this count, not the sentence's)
+        if low == "adding" and nxt is not None and nxt.lower == "to" and k < c.start:
+            return "adding to"
+        if k == c.start - 1 and trig == c.obj_head and (low in {"for", "hosting", "hosts", "host", "houses"} or (
+                low == "to" and k > lo and toks[k - 1].lower == "home")):
+            return "population"  # "rations for 700,000 refugees", "home to 300,000 refugees"
+        if low in lex.CONFLICT_NOUNS and t.pos in {"NOUN", "ADJ", "PROPN", ""}:
+            # "the war ... has killed", "the conflict has displaced" (a total to date)
+            if k < first and _present_perfect_after(toks, k + 1, hi):
+                return "conflict total"
+            # "displaced by gang violence", "killed by the war"
+            if k > trig and any(toks[j].lower == "by" for j in range(max(lo, k - 3), k)) and k - trig <= 8:
+                return "conflict total"
+    return None
+
+
+def _present_perfect_after(toks: list[_Tok], k: int, hi: int) -> bool:
+    """'has killed', 'have also driven', ', which erupted in 2023, has killed': a total up to now."""
+    for j in range(k, min(hi, k + 24)):
+        t = toks[j]
+        if t.lower in {"has", "have"} and j + 1 < hi:
+            j2 = j + 1
+            while j2 < hi and toks[j2].tag in {"RB", "RBR"}:
+                j2 += 1
+            return j2 < hi and toks[j2].tag == "VBN" and toks[j2].lemma != "be"
+        if t.lower in {".", ";"} or (t.pos == "VERB" and t.tag in {"VBD", "VBZ", "VBP"} and not
+                                      any(x.lower in {"which", "that", "who"} for x in toks[k:j])):
+            return False
+    return False
+
+
+def _released(toks: list[_Tok], c: _Count, trig: int, lo: int, hi: int) -> bool:
+    """'release 213 detainees', 'the release of 150 fighters held by ...', 'were freed': set free, not detained."""
+    for k in range(lo, hi):
+        t = toks[k]
+        if t.lemma in lex.RELEASE_LEMMAS or t.lower in {"freed", "released", "release", "free", "exchange", "swap"}:
+            nxt = toks[k + 1] if k + 1 < hi else None
+            if nxt is not None and nxt.lower in lex.RELEASED_THINGS or k > lo and toks[k - 1].lower in {
+                    "immediate", "press", "news"}:
+                continue  # "released a statement", "For Immediate Release"
+            if t.lower == "free" and t.pos == "ADJ" and k > c.start:
+                continue
+            if k < c.start and c.start - k <= 14 or c.end <= k <= max(c.obj_end, c.end) + 4:
+                return True
+    return False
 
 
 def _share_coordinated_triggers(toks: list[_Tok], counts: list[_Count]) -> None:
@@ -1140,6 +1329,8 @@ def _share_coordinated_triggers(toks: list[_Tok], counts: list[_Count]) -> None:
         between = {t.lower for t in toks[(a.obj_end if a.obj_head != -1 else a.end):b.start]}
         if not between or not between <= {"and", ",", "as", "well", "plus", "along", "with", "together"}:
             continue
+        if "with" in between and not between & {"along", "together"}:
+            continue  # "800,000 cases, with 5,800 deaths": another measure, not more of the same
         if a.trigger and not b.trigger and b.category == "amount" and b_ok:
             b.category, b.trigger, b.unit = a.category, a.trigger, None
             b.negated, b.hypothetical = a.negated, a.hypothetical

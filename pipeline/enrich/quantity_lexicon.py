@@ -170,3 +170,33 @@ GENERIC_OBJECTS = frozenset({
     "", "he", "she", "him", "her", "people", "person", "persons", "individual", "individuals", "victim", "victims",
     "others", "other", "dead", "civilian", "civilians",
 })
+
+# --- background: totals that are not the article's incident (left out of the rollup) -------------
+# A count in a sentence with one of these is marked `background` in its qualifier, followed by the cue.
+# Periods that lie before, or run up to, the reported incident ("last year", "over the past decade").
+PAST_PERIOD_NOUNS = frozenset({
+    "year", "years", "decade", "decades", "century", "centuries", "autumn", "fall", "spring", "summer", "winter",
+    "months", "quarter",
+})
+# Long-running causes: "the war has killed tens of thousands", "displaced by gang violence".
+CONFLICT_NOUNS = frozenset({
+    "war", "conflict", "insurgency", "fighting", "violence", "epidemic", "outbreak", "pandemic", "crisis",
+    "famine", "hunger", "disease", "unrest", "civil", "campaign", "siege", "occupation", "drought",
+})
+# Words that make a count a running total told beside the incident ("adding to the 400,000 already displaced").
+CUMULATIVE_WORDS = frozenset({"already", "cumulative", "cumulatively"})
+# A prisoner release or exchange counts people set free, not people detained in the incident.
+RELEASE_LEMMAS = frozenset({"release", "free", "exchange", "swap", "pardon", "repatriate", "parole", "acquit"})
+# Not things a release word frees when it is their object ("released a statement").
+RELEASED_THINGS = frozenset({
+    "statement", "statements", "video", "videos", "report", "reports", "figures", "figure", "details", "data",
+    "footage", "names", "photos", "images", "list", "results", "funds", "money", "document", "documents",
+})
+# Troops: verbs that move or post them ("will send 1,500 more troops"); without one a troop figure is a
+# standing strength ("the mission has about 11,000 troops"), not an event of the article.
+TROOP_MOVE_LEMMAS = frozenset({
+    "deploy", "send", "dispatch", "order", "move", "rush", "fly", "airlift", "transfer", "redeploy", "mobilize",
+    "mobilise", "station", "post", "commit",
+})
+# Modals of a decided future: a deployment announced with "will" is the news, not a possibility.
+PLANNED_MODALS = frozenset({"will", "shall", "'ll"})

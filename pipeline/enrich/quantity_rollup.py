@@ -44,8 +44,14 @@ def _is_update(q: dict) -> bool:
 
 
 def _is_background(q: dict) -> bool:
+    """Not the article's incident: a background or running total, history, a release, a standing strength."""
     qual = q.get("qualifier") or ""
-    return any(cue in qual for cue in lex.BACKGROUND_QUALIFIERS)
+    words = set(qual.split())
+    if "background" in words or any(cue in qual for cue in lex.BACKGROUND_QUALIFIERS):
+        return True
+    if q.get("category") == "detained" and "released" in words:
+        return True  # a prisoner release or exchange sets people free; it detains no one
+    return q.get("category") == "troops" and "standing" in words
 
 
 def _is_subset(q: dict) -> bool:
@@ -76,9 +82,17 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
     """Best estimate of distinct people per category for one article (EVENT_COUNT dicts).
 
     Not counted: negated and hypothetical counts (a category seen only negated
-    appears with low 0 and mentions 0), running totals ("since January"), history
-    ("linked to an attack that killed four") and either-or counts ("captured or
-    killed"). Within a sentence, counts of different people add up ("a soldier and
+    appears with low 0 and mentions 0); background totals, marked `background` in
+    their qualifier by the extractor, followed by the cue: running or past-period
+    totals ("since January", "so far", "last year", "in 2015", "in January",
+    "between 1985 and 2018", "over the past decade", "a decade ago"), a war's or an
+    epidemic's toll to date ("the war has killed", "displaced by gang violence"),
+    running totals ("already displaced", "adding to"); history ("linked to an
+    attack that killed four"); either-or counts ("captured or killed"); detainees
+    `released` or exchanged; troops with no movement verb (`standing` strength:
+    "the mission has 11,000 troops"). A category whose only counts are background
+    is absent. Planned deployments ("will deploy 3,000 soldiers", qualifier
+    `planned`) count. Within a sentence, counts of different people add up ("a soldier and
     two civilians"); the same kind named twice is one group. Across sentences a count
     - supersedes the incident it updates when it carries an update word ("rose to 137");
     - adds to the article when it is marked additional ("three other insurgents",
