@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 DEAD_LETTERS = "dead_letters"
 FEED_STATUS = "feed_status"
 ITEMS = "items"
+FEEDS_AT_ONCE = 16  # feeds polled concurrently per worker
 
 _log = logging.getLogger(__name__)
 
@@ -115,7 +116,23 @@ class PollFeedFn(beam.DoFn):
                 self._client = None
 
     def process(self, source: FeedSource) -> Iterator[Any]:
+        outputs = list(self.poll(source))
+        self.count(outputs)
+        return iter(outputs)
+
+    def count(self, outputs: list[Any]) -> None:
+        """Metrics, counted on the DoFn's own thread (Beam drops counts made on other threads)."""
         self._polled.inc()
+        for output in outputs:
+            if not isinstance(output, pvalue.TaggedOutput):
+                self._items.inc()
+            elif output.tag == FEED_STATUS and not output.value["ok"]:
+                self._failed.inc()
+            elif output.tag == DEAD_LETTERS and output.value.error_type == "bad_link":
+                self._refused_links.inc()
+
+    def poll(self, source: FeedSource) -> Iterator[Any]:
+        """Outputs of one feed: items, dead letters and its status (pure of metrics: runs on any thread)."""
         try:
             response = self._client.fetch(source.url, kind="feed", headers=conditional_headers(source))
             validators = {
@@ -140,7 +157,6 @@ class PollFeedFn(beam.DoFn):
             if not isinstance(error, StageError):
                 _log.exception("unexpected error polling %s", source.url)
                 error = StageError("internal_error", f"{type(error).__name__}: {error}")
-            self._failed.inc()
             _log.info("feed %s failed: %s: %s", source.url, error.error_type, error.message)
             yield pvalue.TaggedOutput(
                 DEAD_LETTERS,
@@ -156,9 +172,21 @@ class PollFeedFn(beam.DoFn):
             )
             yield pvalue.TaggedOutput(FEED_STATUS, feed_status(source, ok=False, error_type=error.error_type))
             return
-        self._items.inc(len(parsed.items))
-        self._refused_links.inc(len(parsed.rejected_links))
         yield from poll_outcome(source, parsed, validators)
+
+
+class PollFeedBatchFn(PollFeedFn):
+    """Polls a batch of feeds at once, one thread each: feeds are waiting, and a
+    feed that never answers must not hold up the others (the HTTP client keeps
+    the per-host limits across threads)."""
+
+    def process(self, batch: list[FeedSource]) -> Iterator[Any]:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, len(batch)), thread_name_prefix="poll-feed") as pool:
+            for outputs in pool.map(lambda source: list(self.poll(source)), batch):
+                self.count(outputs)
+                yield from outputs
 
 
 class PollFeeds(beam.PTransform):
@@ -180,8 +208,9 @@ class PollFeeds(beam.PTransform):
             sources
             # A feed list arrives as one bundle from Create; spread the feeds over workers.
             | "SpreadFeeds" >> beam.Reshuffle()
+            | "BatchFeeds" >> beam.BatchElements(min_batch_size=FEEDS_AT_ONCE, max_batch_size=FEEDS_AT_ONCE)
             | "PollFeed"
-            >> beam.ParDo(PollFeedFn(self._policy, self._client_factory, self._max_items)).with_outputs(
+            >> beam.ParDo(PollFeedBatchFn(self._policy, self._client_factory, self._max_items)).with_outputs(
                 DEAD_LETTERS, FEED_STATUS, main=ITEMS
             )
         )

@@ -16,7 +16,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipeline.feeds.feedlist import load_feed_list
-from pipeline.feeds.transforms import DEAD_LETTERS, FEED_STATUS, PollFeedFn, PollFeeds, conditional_headers
+from pipeline.feeds.transforms import DEAD_LETTERS, FEED_STATUS, PollFeedBatchFn, PollFeedFn, PollFeeds, conditional_headers
 from pipeline.fetch.http import HttpClient
 from pipeline.fetch.policy import FetchPolicy
 from pipeline.records import DeadLetter, FeedItem, FeedSource, StageError
@@ -250,3 +250,39 @@ def test_poll_feeds_in_a_pipeline(server_url: str):
         c.key.metric.name: c.committed for c in result.metrics().query(MetricsFilter().with_namespace("feeds"))["counters"]
     }
     assert counters == {"polled": 3, "failed": 1, "items": 4, "refused_links": 1}
+
+
+def test_feeds_of_a_batch_are_polled_at_once():
+    # The first feed's server answers only after the second feed (another host)
+    # has been served: polling one after another could not finish both.
+    second_served = threading.Event()
+
+    class Waiting(_Handler):
+        def do_GET(self) -> None:  # noqa: N802
+            if not second_served.wait(timeout=10):
+                self.send_error(503, "the other feed was never polled meanwhile")
+                return
+            super().do_GET()
+
+    class Signalling(_Handler):
+        def do_GET(self) -> None:  # noqa: N802
+            super().do_GET()
+            second_served.set()
+
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), handler) for handler in (Waiting, Signalling)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        batch = [FeedSource(f"http://127.0.0.1:{s.server_address[1]}/good.xml") for s in servers]
+        fn = PollFeedBatchFn(POLICY)
+        fn.setup()
+        try:
+            outputs = list(fn.process(batch))
+        finally:
+            fn.teardown()
+        statuses = [o.value for o in outputs if isinstance(o, pvalue.TaggedOutput) and o.tag == FEED_STATUS]
+        assert sorted((s["feed_url"], s["ok"]) for s in statuses) == sorted((b.url, True) for b in batch)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
