@@ -1,6 +1,6 @@
 """`wirebeam run`, plus the runner's per-step times, for the throughput benchmark.
 
-    .venv/bin/python -m bench.run_job --bench-stats STATS.json [wirebeam run options]
+    .venv/bin/python -m bench.run_job --bench-stats STATS.json [--bench-what-if NAME[,NAME]] [wirebeam run options]
 
 Runs exactly what `wirebeam run` runs (the same run lock, `pipeline.run.run`,
 the same summary), then writes the runner's per-transform execution time
@@ -67,9 +67,34 @@ def main(argv: list[str]) -> int:
     at = argv.index("--bench-stats")
     stats_path = Path(argv[at + 1])
     argv = argv[:at] + argv[at + 2:]
+    held: dict[str, Any] = {}
+    what_ifs: list[str] = []
+    if "--bench-what-if" in argv:  # experiments on stages the bench does not own (bench/experiments.py)
+        from bench.experiments import apply
+
+        at = argv.index("--bench-what-if")
+        what_ifs = apply(argv[at + 1].split(","))
+        argv = argv[:at] + argv[at + 2:]
+    trace = "--bench-tracemalloc" in argv  # where the launcher's memory goes (top allocation sites at the end)
+    if trace:
+        import tracemalloc
+
+        argv = [a for a in argv if a != "--bench-tracemalloc"]
+        tracemalloc.start(8)
+        held["snapshot"] = (0, None)
+
+        def keep_largest() -> None:
+            while True:
+                time.sleep(5)
+                current = tracemalloc.get_traced_memory()[0]
+                if current > held["snapshot"][0]:
+                    held["snapshot"] = (current, tracemalloc.take_snapshot())
+
+        import threading
+
+        threading.Thread(target=keep_largest, daemon=True).start()
     _configure_logging(verbose=False)
     started = time.perf_counter()
-    held: dict[str, Any] = {}
 
     def body() -> int:
         plan, result = run(argv)
@@ -79,11 +104,19 @@ def main(argv: list[str]) -> int:
 
     code = _run_locked(argv, body)
     msecs = step_msecs(held["result"]) if "result" in held else {}
+    if trace:
+        current, peak = tracemalloc.get_traced_memory()
+        at_peak, snapshot = held.pop("snapshot")
+        top = (snapshot or tracemalloc.take_snapshot()).statistics("traceback")[:8]
+        held["tracemalloc"] = {"current_mib": current >> 20, "peak_mib": peak >> 20, "snapshot_mib": at_peak >> 20,
+                               "top": [{"mib": round(s.size / 2**20, 1), "where": s.traceback.format()[-6:]} for s in top]}
     stats_path.write_text(json.dumps({
         "exit_code": code,
+        "what_ifs": what_ifs,
         "seconds": round(time.perf_counter() - started, 3),
         "stage_busy_seconds": stage_seconds(msecs),
         "step_msecs": msecs,
+        "tracemalloc": held.get("tracemalloc"),
     }, indent=1))
     return code
 

@@ -216,6 +216,7 @@ def run_pipeline(
         "cpu_seconds": round(cpu, 1),
         "cores_busy": round(cpu / wall, 2),
         "stage_busy_seconds": stats["stage_busy_seconds"],
+        "what_ifs": stats.get("what_ifs", []),
         "requests_served": sum(h.requests for h in host_stats),
         "max_requests_in_flight_per_host": max((h.max_in_flight for h in host_stats), default=0),
         "loadavg_before": before,
@@ -227,8 +228,9 @@ def run_pipeline(
 
 def describe_run(run: dict[str, Any], bare_rate: float) -> str:
     stages = ", ".join(f"{k} {v:.0f}" for k, v in sorted(run["stage_busy_seconds"].items()))
+    what_if = f" [what-if: {', '.join(run['what_ifs'])}]" if run.get("what_ifs") else ""
     return (
-        f"  latency {run['latency_ms']:.0f} ms: {run['articles_written']} articles in {run['wall_seconds']:.1f} s = "
+        f"  latency {run['latency_ms']:.0f} ms{what_if}: {run['articles_written']} articles in {run['wall_seconds']:.1f} s = "
         f"{run['articles_per_s']:.2f} articles/s = {run['articles_per_s'] / bare_rate:.2f} x bare loop\n"
         f"    peak RSS {run['peak_rss_mib']:.0f} MiB over {run['peak_processes']} processes; "
         f"CPU {run['cpu_seconds']:.0f} s ({run['cores_busy']:.2f} cores busy); dead letters {run['dead_letters']}\n"

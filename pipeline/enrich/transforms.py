@@ -35,7 +35,10 @@ from pipeline.records import DeadLetter
 # Far above any news article (~16,000 words) and well under spaCy's
 # max_length; bounds the memory and time one pathological page can take.
 DEFAULT_MAX_CHARS = 100_000
-DEFAULT_BATCH_SIZE = 64
+# Texts per nlp.pipe batch. spaCy's peak memory grows with the tokens of one
+# batch (~1.2 GB per process for 64 wire stories of ~800 words, ~0.45 GB for
+# 8; bench/experiments.py) while its speed does not improve past ~4-8 long texts.
+DEFAULT_BATCH_SIZE = 8
 METRICS_NAMESPACE = "enrich"
 
 _LANGUAGE_NAMES = {

@@ -121,7 +121,7 @@ class FetchHostQueuesFn(beam.DoFn):
         self,
         policy: FetchPolicy,
         client_factory: Callable[[], Any] | None = None,
-        concurrency: int = 16,
+        concurrency: int = 32,
     ) -> None:
         self._policy = policy
         self._client_factory = client_factory
@@ -241,7 +241,7 @@ class FetchPages(beam.PTransform):
     stay one at a time, spaced by the policy's delay).
     """
 
-    def __init__(self, policy: FetchPolicy, concurrency: int = 16, client_factory: Callable[[], Any] | None = None):
+    def __init__(self, policy: FetchPolicy, concurrency: int = 32, client_factory: Callable[[], Any] | None = None):
         super().__init__()
         self._policy = policy
         self._concurrency = max(1, concurrency)
