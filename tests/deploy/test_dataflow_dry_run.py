@@ -104,7 +104,7 @@ def test_every_dofn_pickles_and_comes_from_an_installed_package(batch_job):
         # Workers import these from the container image: pipeline.* (our package) or Beam itself.
         assert module.split(".")[0] in ("pipeline", "apache_beam"), (name, module)
     ours = {type(fn).__name__ for _n, fn, _p in dofns if type(fn).__module__.startswith("pipeline.")}
-    assert {"PollFeedFn", "FetchHostQueuesFn", "WritePartitionFileFn", "WriteManifestFn", "EnrichArticlesFn"} <= ours
+    assert {"PollFeedBatchFn", "FetchHostQueuesFn", "WritePartitionFileFn", "WriteManifestFn", "EnrichArticlesFn"} <= ours
 
 
 def test_the_container_image_option_is_honoured(batch_job):
