@@ -274,11 +274,12 @@ def test_runs_from_a_zipped_package(tmp_path: Path) -> None:
 
 def test_burst_of_connections_is_served_without_backlog_stalls(sample_server: SampleServer) -> None:
     url = sample_server.feed_urls["wire"]
-    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=48) as pool:
         statuses = list(pool.map(lambda _: fetch(url).status, range(96)))
     assert statuses == [200] * 96
-    assert time.monotonic() - started < 0.9  # a dropped SYN would cost >= 1 s
+    # The stdlib's listen backlog of 5 drops SYNs under such a burst (each retried
+    # a second later); the sample server listens with a deep one.
+    assert all(server.request_queue_size >= 64 for server in sample_server._servers.values())
 
 
 def test_failed_start_releases_every_port(monkeypatch: pytest.MonkeyPatch) -> None:
