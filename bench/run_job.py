@@ -43,9 +43,10 @@ STAGES = (
     ("feeds", ("ListFeeds", "PollFeeds", "DedupeItems", "DropSeenItems", "LimitItems", "ReadSeenState",
                "SeenUrls", "SeenArticleIds", "DistinctIds", "FeedListProblems")),
     ("fetch", ("FetchPages",)),
-    ("extract", ("ExtractArticles", "DedupeArticles", "DropSeenArticles")),
+    ("extract", ("ExtractArticles",)),
     ("enrich", ("EnrichAndWrite/EnrichArticles",)),
-    ("write", ("EnrichAndWrite/WriteArticles", "EnrichAndWrite/WriteDeadLetters", "EnrichAndWrite/WriteSeenState",
+    ("write", ("EnrichAndWrite/StageArticles", "EnrichAndWrite/KeepOneCopy", "EnrichAndWrite/WriteArticles",
+               "EnrichAndWrite/WriteDeadLetters", "EnrichAndWrite/WriteSeenState",
                "EnrichAndWrite/WriteManifest", "EnrichAndWrite/DeadLetterRows", "EnrichAndWrite/SeenRows")),
 )
 

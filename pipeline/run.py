@@ -20,11 +20,12 @@ from pipeline.feeds.feedlist import load_feed_list
 from pipeline.feeds.transforms import PollFeeds
 from pipeline.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
 from pipeline.fetch.transforms import DedupeItems, FetchPages, LimitItems
-from pipeline.extract.dedupe import DedupeArticles
+from pipeline.extract.dedupe import KeepOneCopy
 from pipeline.extract.transforms import ExtractArticles
 from pipeline.options import (
     DEFAULT_LOCAL_RUNNER,
     WirebeamOptions,
+    limit_malloc_arenas,
     local_parallelism_args,
     new_run_id,
     validate_run_id,
@@ -32,6 +33,7 @@ from pipeline.options import (
 from pipeline.records import DeadLetter, FeedSource
 from pipeline.sinks.manifest import WriteManifest, count_fact, dead_letter_fact, manifest_path
 from pipeline.sinks.parquet import WritePartitionedParquet
+from pipeline.sinks.staging import FinalizePartitions, StageRows, remove_stale_staging, staging_folder
 from pipeline.sinks.schema import ARTICLE_SCHEMA, DEAD_LETTER_SCHEMA
 from pipeline.state.store import (
     SEEN_SCHEMA,
@@ -128,6 +130,7 @@ def prepare_state(output: str, wb: WirebeamOptions, *, dry_run: bool = False) ->
         return {"state_root": root, "seen_files": (), "quarantined": ()}
     view = read_state(output, root)
     moved = quarantine_incomplete(output, view.incomplete_files)
+    remove_stale_staging(output)  # temp rows of a killed run: its articles are fetched again
     return {"state_root": root, "seen_files": view.seen_files, "quarantined": tuple(moved)}
 
 
@@ -172,11 +175,17 @@ def count_rows(rows, label: str, counter: str):
 
 
 class EnrichAndWrite(beam.PTransform):
-    """The shared tail of every job: enrich articles, write articles and dead
-    letters as date partitions, then the manifest.
+    """The shared tail of every job: enrich articles, keep one copy of each
+    article no finished run wrote, write articles and dead letters as date
+    partitions, then the manifest.
 
-    Input: a dict of PCollections: "articles", "feed_status", and any number
-    of "dead_letters:<stage>" and "facts:<name>" entries.
+    Input: a dict of PCollections: "articles", "feed_status", optionally
+    "seen_ids" (article ids of finished runs), and any number of
+    "dead_letters:<stage>" and "facts:<name>" entries.
+
+    Rows are staged in temp files right after enrichment and only small claims
+    cross the GroupByKeys that choose them (sinks/staging.py): memory does not
+    grow with the corpus on any runner.
     """
 
     def __init__(self, plan: "RunPlan", options: PipelineOptions) -> None:
@@ -198,9 +207,15 @@ class EnrichAndWrite(beam.PTransform):
             articles = enriched.articles
             dead_letter_sets.append(enriched.dead_letters)
 
-        articles_out = articles | "WriteArticles" >> WritePartitionedParquet(
+        staging = staging_folder(plan.output, plan.run_id)
+        claims = articles | "StageArticles" >> StageRows(
+            FileSystems.join(staging, "articles"), ARTICLE_SCHEMA, date_column="published_at"
+        )
+        chosen = claims | "KeepOneCopy" >> KeepOneCopy(inputs.get("seen_ids"))
+        kept = chosen.kept
+        articles_out = kept | "WriteArticles" >> FinalizePartitions(
             "articles", FileSystems.join(plan.output, "articles"), ARTICLE_SCHEMA, plan.run_id,
-            date_column="published_at", key_column="article_id", shards=wb.output_shards,
+            key_column="article_id", shards=wb.output_shards,
         )
         dead_letters = tuple(dead_letter_sets) | "AllDeadLetters" >> beam.Flatten()
         run_id = plan.run_id
@@ -212,18 +227,22 @@ class EnrichAndWrite(beam.PTransform):
                 date_column="failed_at", key_column="url",
             )
         )
+        already_seen = chosen[ALREADY_SEEN]
         facts = (
             *fact_sets,
-            articles | "CountEnriched" >> beam.Map(
+            count_rows(kept, "CountDistinct", "distinct_articles"),
+            count_rows(already_seen, "CountDistinctSeen", "distinct_articles"),
+            count_rows(already_seen, "CountSeenArticles", "articles_already_written"),
+            kept | "CountEnriched" >> beam.Map(
                 lambda row: count_fact(
                     "enriched" if (row.get("enrichment_status") or "").startswith("ok") else "not_enriched", row.get("feed_url")
                 )
             ),
-            count_rows(articles, "CountWritten", "written"),
+            count_rows(kept, "CountWritten", "written"),
             dead_letters | "CountDeadLetters" >> beam.Map(dead_letter_fact),
         ) | "AllFacts" >> beam.Flatten()
         seen_out = (
-            articles
+            kept
             | "SeenRows" >> beam.FlatMap(seen_rows_of)
             | "WriteSeenState" >> WritePartitionedParquet(
                 "state", seen_folder(plan.state_root), SEEN_SCHEMA, plan.run_id,
@@ -232,7 +251,7 @@ class EnrichAndWrite(beam.PTransform):
         )
         files = (articles_out, dead_out, seen_out) | "AllFiles" >> beam.Flatten()
         return (facts, feed_status, files) | "WriteManifest" >> WriteManifest(
-            plan.output, run_record(plan, self._options)
+            plan.output, run_record(plan, self._options), cleanup=(staging,)
         )
 
 
@@ -252,12 +271,10 @@ def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) ->
         items = items | "LimitItems" >> LimitItems(wb.max_articles)
     fetched = items | "FetchPages" >> FetchPages(plan.policy, concurrency=wb.fetch_concurrency)
     extracted = fetched.pages | "ExtractArticles" >> ExtractArticles(plan.run_id)
-    distinct = extracted.articles | "DedupeArticles" >> DedupeArticles()
-    new_articles = distinct | "DropSeenArticles" >> DropSeen(seen_ids, key=lambda row: row["article_id"])
-    articles = new_articles.unseen
 
     {
-        "articles": articles,
+        "articles": extracted.articles,
+        "seen_ids": seen_ids,
         "feed_status": polled.feed_status,
         "dead_letters:feed_list": p | "FeedListProblems" >> beam.Create(list(plan.feed_list_problems)),
         "dead_letters:feed": polled.dead_letters,
@@ -269,11 +286,9 @@ def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) ->
             lambda page: count_fact("pages_fetched", page.item.feed_url)
         ),
         "facts:extracted": count_rows(extracted.articles, "CountExtracted", "extracted"),
-        "facts:distinct": count_rows(distinct, "CountDistinct", "distinct_articles"),
         "facts:seen_items": new_items[ALREADY_SEEN] | "CountSeenItems" >> beam.Map(
             lambda it: count_fact("items_already_written", it.feed_url)
         ),
-        "facts:seen_articles": count_rows(new_articles[ALREADY_SEEN], "CountSeenArticles", "articles_already_written"),
     } | "EnrichAndWrite" >> EnrichAndWrite(plan, options)
 
 
@@ -282,13 +297,11 @@ def build_enrich_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOpti
     from pipeline.extract.from_jsonl import ReadJsonlArticles
 
     read = p | "ReadJsonl" >> ReadJsonlArticles(input_path, plan.run_id)
-    articles = read.articles | "DedupeArticles" >> DedupeArticles()
     {
-        "articles": articles,
+        "articles": read.articles,
         "feed_status": p | "NoFeeds" >> beam.Create([]),
         "dead_letters:extract": read.dead_letters,
         "facts:extracted": count_rows(read.articles, "CountExtracted", "extracted"),
-        "facts:distinct": count_rows(articles, "CountDistinct", "distinct_articles"),
     } | "EnrichAndWrite" >> EnrichAndWrite(plan, options)
 
 
@@ -297,7 +310,10 @@ def pipeline_options_from(argv: list[str]) -> PipelineOptions:
     one worker process per core unless --direct_num_workers/--direct_running_mode say otherwise."""
     options = PipelineOptions(argv)
     if not options.view_as(StandardOptions).runner:
-        options = PipelineOptions([*argv, *local_parallelism_args(argv)])
+        parallelism = local_parallelism_args(argv)
+        if parallelism:
+            limit_malloc_arenas()
+        options = PipelineOptions([*argv, *parallelism])
         options.view_as(StandardOptions).runner = DEFAULT_LOCAL_RUNNER
     return options
 

@@ -4,14 +4,20 @@ Feed items are de-duplicated by canonical link before fetching, but a page can
 still declare (rel=canonical) that it is the same article as another page we
 fetched: an http and an https copy, or a syndicated copy whose canonical points
 to the original on the same site. The copy that *is* the canonical page wins.
+
+Batch jobs choose among small claims of staged rows (`KeepOneCopy`, with the
+seen state of finished runs); the streaming job, per window, among the rows
+themselves (`DedupeArticles`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
+
+from pipeline.state.transforms import ALREADY_SEEN
 
 
 def copy_preference(row: dict[str, Any]) -> tuple:
@@ -40,4 +46,48 @@ class DedupeArticles(beam.PTransform):
             | "KeyByArticleId" >> beam.Map(lambda row: (row["article_id"], row))
             | "GroupByArticleId" >> beam.GroupByKey()
             | "KeepCanonicalCopy" >> beam.MapTuple(keep)
+        )
+
+
+DUPLICATES = "duplicates"
+
+
+def choose_copy(tagged: tuple[str, dict[str, list]]) -> Iterator[Any]:
+    """One article id's copies (claims) and seen marks -> the kept copy, or the
+    copy tagged ALREADY_SEEN when a finished run wrote this article; the other
+    copies tagged DUPLICATES."""
+    _article_id, groups = tagged
+    copies = sorted(groups["copies"], key=copy_preference)
+    if not copies:
+        return
+    kept, *others = copies
+    for other in others:
+        yield beam.pvalue.TaggedOutput(DUPLICATES, other)
+    if groups.get("seen"):
+        yield beam.pvalue.TaggedOutput(ALREADY_SEEN, kept)
+    else:
+        yield kept
+
+
+class KeepOneCopy(beam.PTransform):
+    """Article claims (sinks/staging.py) -> one per article_id not written by a
+    finished run ('kept'); 'already_seen' (one per such article) and
+    'duplicates' (the other copies).
+
+    Claims are small, so these GroupByKeys cost a few hundred bytes per article
+    wherever the runner keeps them. `seen_ids`: article ids of finished runs.
+    """
+
+    def __init__(self, seen_ids=None) -> None:
+        super().__init__()
+        self._seen_ids = seen_ids
+
+    def expand(self, claims):
+        groups = {"copies": claims | "KeyByArticleId" >> beam.Map(lambda claim: (claim["article_id"], claim))}
+        if self._seen_ids is not None:
+            groups["seen"] = self._seen_ids | "KeySeenIds" >> beam.Map(lambda article_id: (article_id, True))
+        return (
+            groups
+            | "GroupCopies" >> beam.CoGroupByKey()
+            | "ChooseCopy" >> beam.FlatMap(choose_copy).with_outputs(ALREADY_SEEN, DUPLICATES, main="kept")
         )

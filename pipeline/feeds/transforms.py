@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
+from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline.feeds.parse import DEFAULT_MAX_ITEMS, ParsedFeed, parse_feed
+from pipeline.fetch.transforms import host_of  # the key the HTTP client's host gate uses (host, or host:port)
 from pipeline.records import DeadLetter, FeedSource, StageError
 
 if TYPE_CHECKING:
@@ -19,7 +23,7 @@ if TYPE_CHECKING:
 DEAD_LETTERS = "dead_letters"
 FEED_STATUS = "feed_status"
 ITEMS = "items"
-FEEDS_AT_ONCE = 16  # feeds polled concurrently per worker
+FEEDS_AT_ONCE = 16  # hosts polled concurrently per worker (each host's feeds one at a time)
 
 _log = logging.getLogger(__name__)
 
@@ -175,43 +179,119 @@ class PollFeedFn(beam.DoFn):
         yield from poll_outcome(source, parsed, validators)
 
 
-class PollFeedBatchFn(PollFeedFn):
-    """Polls a batch of feeds at once, one thread each: feeds are waiting, and a
-    feed that never answers must not hold up the others (the HTTP client keeps
-    the per-host limits across threads)."""
+class PollHostFeedsFn(PollFeedFn):
+    """Polls host queues (host, feeds): each host's feeds one after another on
+    one thread, up to `concurrency` hosts at once in this worker.
 
-    def process(self, batch: list[FeedSource]) -> Iterator[Any]:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=max(1, len(batch)), thread_name_prefix="poll-feed") as pool:
-            for outputs in pool.map(lambda source: list(self.poll(source)), batch):
-                self.count(outputs)
-                yield from outputs
-
-
-class PollFeeds(beam.PTransform):
-    """FeedSources -> DoOutputsTuple with main 'items', 'dead_letters' and 'feed_status'."""
+    Feeds are waiting, and a feed that never answers must hold up only its own
+    host. The pool spans the bundle, so a new host starts as soon as another
+    one is done; outputs are passed on as hosts finish, the rest in
+    finish_bundle.
+    """
 
     def __init__(
         self,
         policy: FetchPolicy | None = None,
         client_factory: Callable[[], Any] | None = None,
         max_items: int = DEFAULT_MAX_ITEMS,
+        concurrency: int = FEEDS_AT_ONCE,
+    ) -> None:
+        super().__init__(policy, client_factory, max_items)
+        self._concurrency = max(1, concurrency)
+
+    def start_bundle(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=self._concurrency, thread_name_prefix="poll-feeds")
+        self._pending: dict[Future, tuple[Any, Any]] = {}  # a host's outputs -> its element's timestamp, window
+        self._abandoned = threading.Event()
+
+    def poll_queue(self, sources: list[FeedSource], abandoned: threading.Event) -> list[list[Any]]:
+        """The outputs of each of one host's feeds, polled in turn (runs on a pool thread)."""
+        outputs = []
+        for source in sources:
+            if abandoned.is_set():
+                break
+            outputs.append(list(self.poll(source)))
+        return outputs
+
+    def _emit(self, host_outputs: list[list[Any]], timestamp: Any, window: Any) -> Iterator[Any]:
+        for outputs in host_outputs:
+            self.count(outputs)
+            for output in outputs:
+                if isinstance(output, pvalue.TaggedOutput):
+                    yield pvalue.TaggedOutput(output.tag, WindowedValue(output.value, timestamp, (window,)))
+                else:
+                    yield WindowedValue(output, timestamp, (window,))
+
+    def _drain(self, block: bool) -> Iterator[Any]:
+        """Pass on the hosts that are done; if `block`, every host, as each one finishes."""
+        done = as_completed(list(self._pending)) if block else [f for f in self._pending if f.done()]
+        for future in done:
+            timestamp, window = self._pending.pop(future)
+            yield from self._emit(future.result(), timestamp, window)
+
+    def _abandon(self) -> None:
+        """The bundle failed: let queued hosts go and running ones stop after their current feed."""
+        self._abandoned.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def process(
+        self,
+        host_feeds: tuple[str, Iterable[FeedSource]],
+        timestamp: Any = beam.DoFn.TimestampParam,
+        window: Any = beam.DoFn.WindowParam,
+    ) -> Iterator[Any]:
+        _host, feeds = host_feeds
+        completed = False
+        try:
+            # Materialised on the bundle's thread (a lazy grouped iterable may read through the runner).
+            sources = list(feeds)
+            self._pending[self._pool.submit(self.poll_queue, sources, self._abandoned)] = (timestamp, window)
+            yield from self._drain(block=False)
+            completed = True
+        finally:
+            if not completed:
+                self._abandon()
+
+    def finish_bundle(self) -> Iterator[Any]:
+        completed = False
+        try:
+            yield from self._drain(block=True)
+            self._pool.shutdown(wait=True)
+            completed = True
+        finally:
+            if not completed:
+                self._abandon()
+
+
+class PollFeeds(beam.PTransform):
+    """FeedSources -> DoOutputsTuple with main 'items', 'dead_letters' and 'feed_status'.
+
+    Feeds are grouped by host, as pages are in FetchPages: one host's feeds go
+    to one thread of one worker, so the per-host limits hold job-wide (each
+    worker process has its own HTTP client and host gate).
+    """
+
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        client_factory: Callable[[], Any] | None = None,
+        max_items: int = DEFAULT_MAX_ITEMS,
+        concurrency: int = FEEDS_AT_ONCE,
     ) -> None:
         super().__init__()
         self._policy = policy
         self._client_factory = client_factory
         self._max_items = max_items
+        self._concurrency = concurrency
 
     def expand(self, sources: beam.PCollection) -> pvalue.DoOutputsTuple:
         return (
             sources
-            # A feed list arrives as one bundle from Create; spread the feeds over workers.
-            | "SpreadFeeds" >> beam.Reshuffle()
-            | "BatchFeeds" >> beam.BatchElements(min_batch_size=FEEDS_AT_ONCE, max_batch_size=FEEDS_AT_ONCE)
+            | "KeyByHost" >> beam.Map(lambda source: (host_of(source.url), source))
+            # Also spreads the hosts over workers (a feed list arrives as one bundle from Create).
+            | "GroupByHost" >> beam.GroupByKey()
             | "PollFeed"
-            >> beam.ParDo(PollFeedBatchFn(self._policy, self._client_factory, self._max_items)).with_outputs(
-                DEAD_LETTERS, FEED_STATUS, main=ITEMS
-            )
+            >> beam.ParDo(
+                PollHostFeedsFn(self._policy, self._client_factory, self._max_items, self._concurrency)
+            ).with_outputs(DEAD_LETTERS, FEED_STATUS, main=ITEMS)
         )
-

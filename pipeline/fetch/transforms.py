@@ -24,11 +24,15 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def host_of(url: str) -> str:
-    """The politeness key of a URL: its host (ports count as separate hosts)."""
+    """The politeness key of a URL, as the HTTP client's per-host gate spells it
+    (ssrf.Target.host_key): the host, plus the port when it is not 80/443."""
     try:
-        return (urlsplit(url).netloc or "").lower()
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port
     except ValueError:
         return ""
+    bracketed = f"[{host}]" if ":" in host else host
+    return bracketed if port in (None, 80, 443) else f"{bracketed}:{port}"
 
 
 def item_preference(item: FeedItem) -> tuple:

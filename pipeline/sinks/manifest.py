@@ -132,11 +132,16 @@ def read_manifest(path: str) -> dict[str, Any]:
 class WriteManifestFn(beam.DoFn):
     """Runs once, after every file is written (its side inputs wait for them)."""
 
-    def __init__(self, output: str, run: dict[str, Any]) -> None:
+    def __init__(self, output: str, run: dict[str, Any], cleanup: tuple[str, ...] = ()) -> None:
         self._output = output
         self._run = run
+        self._cleanup = cleanup
 
     def process(self, _unused, counts, feed_statuses, files):
+        from pipeline.sinks.staging import delete_staging
+
+        for folder in self._cleanup:  # every data file is final by now: temp rows are garbage
+            delete_staging(folder)
         document = build_manifest(
             run=self._run,
             counts=counts,
@@ -152,10 +157,11 @@ class WriteManifestFn(beam.DoFn):
 class WriteManifest(beam.PTransform):
     """Counts facts, waits for the written files, and writes the manifest."""
 
-    def __init__(self, output: str, run: dict[str, Any]) -> None:
+    def __init__(self, output: str, run: dict[str, Any], cleanup: tuple[str, ...] = ()) -> None:
         super().__init__()
         self._output = output
         self._run = run
+        self._cleanup = tuple(cleanup)
 
     def expand(self, inputs):
         facts, feed_statuses, files = inputs
@@ -165,7 +171,7 @@ class WriteManifest(beam.PTransform):
             pipeline
             | "Once" >> beam.Create([None])
             | "Write" >> beam.ParDo(
-                WriteManifestFn(self._output, self._run),
+                WriteManifestFn(self._output, self._run, self._cleanup),
                 counts=beam.pvalue.AsList(counts),
                 feed_statuses=beam.pvalue.AsList(feed_statuses),
                 files=beam.pvalue.AsList(files),

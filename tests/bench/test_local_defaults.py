@@ -42,3 +42,16 @@ def test_pipeline_options_default_to_the_local_runner_with_worker_processes():
     dataflow = pipeline_options_from(["--runner", "DataflowRunner"])
     assert dataflow.view_as(StandardOptions).runner == "DataflowRunner"
     assert dataflow.view_as(DirectOptions).direct_running_mode == "in_memory"  # untouched
+
+
+def test_worker_processes_inherit_a_malloc_arena_cap(monkeypatch):
+    import os
+
+    from pipeline.options import MALLOC_ARENAS, limit_malloc_arenas
+
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    limit_malloc_arenas()
+    assert os.environ["MALLOC_ARENA_MAX"] == str(MALLOC_ARENAS)
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "8")  # the user's own setting wins
+    limit_malloc_arenas()
+    assert os.environ["MALLOC_ARENA_MAX"] == "8"

@@ -89,7 +89,8 @@ def test_batch_job_has_the_pipeline_steps(batch_job):
     assert job.proto.type_.name == "JOB_TYPE_BATCH"
     steps = names(job)
     for step in ("ListFeeds", "PollFeeds/PollFeed", "DedupeItems", "FetchPages/FetchHostQueues", "ExtractArticles",
-                 "DedupeArticles", "EnrichAndWrite/EnrichArticles", "EnrichAndWrite/WriteArticles/WriteFiles",
+                 "EnrichAndWrite/EnrichArticles", "EnrichAndWrite/StageArticles/StageRows",
+                 "EnrichAndWrite/KeepOneCopy/ChooseCopy", "EnrichAndWrite/WriteArticles/WriteFiles",
                  "EnrichAndWrite/WriteDeadLetters/WriteFiles", "EnrichAndWrite/WriteManifest/Write"):
         assert step in steps, step
     assert plan.feeds and plan.feeds[0].url.endswith("/rss/world.xml")
@@ -104,7 +105,8 @@ def test_every_dofn_pickles_and_comes_from_an_installed_package(batch_job):
         # Workers import these from the container image: pipeline.* (our package) or Beam itself.
         assert module.split(".")[0] in ("pipeline", "apache_beam"), (name, module)
     ours = {type(fn).__name__ for _n, fn, _p in dofns if type(fn).__module__.startswith("pipeline.")}
-    assert {"PollFeedBatchFn", "FetchHostQueuesFn", "WritePartitionFileFn", "WriteManifestFn", "EnrichArticlesFn"} <= ours
+    assert {"PollHostFeedsFn", "FetchHostQueuesFn", "WritePartitionFileFn", "StageRowsFn", "FinalizePartitionFn",
+            "WriteManifestFn", "EnrichArticlesFn"} <= ours
 
 
 def test_the_container_image_option_is_honoured(batch_job):
@@ -134,9 +136,12 @@ def test_outputs_are_gcs_paths_and_no_local_path_is_baked_in(batch_job, tmp_path
     assert all(path.endswith(".py") for path in local_paths), sorted(p for p in local_paths if not p.endswith(".py"))
     assert str(tmp_path.parent.parent).encode() not in payloads
     assert not re.search(rb"file://", payloads)
-    writers = [fn for _n, fn, _p in pardo_dofns(job) if type(fn).__name__ == "WritePartitionFileFn"]
+    writers = [fn for _n, fn, _p in pardo_dofns(job)
+               if type(fn).__name__ in ("WritePartitionFileFn", "FinalizePartitionFn")]
     assert len(writers) == 3  # articles, dead letters, seen state
     assert all(fn._base.startswith("gs://wirebeam-test-bucket/") for fn in writers)
+    stagers = [fn for _n, fn, _p in pardo_dofns(job) if type(fn).__name__ == "StageRowsFn"]
+    assert [fn._folder for fn in stagers] == [f"{OUTPUT}/_temporary/{_plan.run_id}/articles"]
 
 
 def test_streaming_job_is_unbounded_with_state_and_windows(streaming_job):

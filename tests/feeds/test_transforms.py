@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
@@ -16,9 +17,11 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipeline.feeds.feedlist import load_feed_list
-from pipeline.feeds.transforms import DEAD_LETTERS, FEED_STATUS, PollFeedBatchFn, PollFeedFn, PollFeeds, conditional_headers
+from pipeline.feeds.transforms import DEAD_LETTERS, FEED_STATUS, PollFeedFn, PollFeeds, conditional_headers
 from pipeline.fetch.http import HttpClient
 from pipeline.fetch.policy import FetchPolicy
+from pipeline.fetch.ssrf import check_url
+from pipeline.fetch.transforms import host_of
 from pipeline.records import DeadLetter, FeedItem, FeedSource, StageError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -252,37 +255,146 @@ def test_poll_feeds_in_a_pipeline(server_url: str):
     assert counters == {"polled": 3, "failed": 1, "items": 4, "refused_links": 1}
 
 
-def test_feeds_of_a_batch_are_polled_at_once():
-    # The first feed's server answers only after the second feed (another host)
-    # has been served: polling one after another could not finish both.
+class _InFlight:
+    """Counts requests in flight per host, across the servers that share it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now: dict[str, int] = {}
+        self.most: dict[str, int] = {}
+        self.total_now = 0
+        self.total_most = 0
+        self.feeds_served: list[str] = []
+
+    def enter(self, host: str) -> None:
+        with self.lock:
+            self.now[host] = self.now.get(host, 0) + 1
+            self.most[host] = max(self.most.get(host, 0), self.now[host])
+            self.total_now += 1
+            self.total_most = max(self.total_most, self.total_now)
+
+    def leave(self, host: str, path: str) -> None:
+        with self.lock:
+            self.now[host] -= 1
+            self.total_now -= 1
+            if path.startswith("/feed/"):
+                self.feeds_served.append(f"http://{host}{path}")
+
+
+def slow_servers(count: int, delay: float, in_flight: _InFlight) -> list[ThreadingHTTPServer]:
+    """Loopback servers answering every request after `delay` s: /feed/* with GOOD_FEED, the rest as ROUTES."""
+
+    class Slow(_Handler):
+        def do_GET(self) -> None:  # noqa: N802
+            host = self.headers["Host"]
+            in_flight.enter(host)
+            try:
+                time.sleep(delay)
+                if self.path.startswith("/feed/"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/rss+xml")
+                    self.send_header("Content-Length", str(len(GOOD_FEED)))
+                    self.end_headers()
+                    self.wfile.write(GOOD_FEED)
+                else:
+                    super().do_GET()  # /robots.txt: 404, nothing disallowed
+            finally:
+                in_flight.leave(host, self.path)
+
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), Slow) for _ in range(count)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    return servers
+
+
+def stop(servers: list[ThreadingHTTPServer]) -> None:
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def host(server: ThreadingHTTPServer) -> str:
+    return f"127.0.0.1:{server.server_address[1]}"
+
+
+def test_feeds_are_keyed_by_the_host_the_client_gate_uses():
+    # The gate's key (Target.host_key) keeps odd ports apart; the feeds' grouping key must match it.
+    for url in ("http://127.0.0.1:8080/feed.xml", "https://News.Example/rss", "http://news.example/atom",
+                "http://news.example:80/feed", "https://news.example:443/feed", "http://[::1]:8080/feed"):
+        assert host_of(url) == check_url(url, FetchPolicy(allow_networks=("127.0.0.1/32", "::1/128"))).host_key
+
+
+def test_one_host_is_polled_one_request_at_a_time_across_worker_processes():
+    # Two worker processes, each with its own HttpClient and host gate: only the
+    # grouping by host keeps two of them from polling the same host at once.
+    in_flight = _InFlight()
+    servers = slow_servers(1, 0.2, in_flight)
+    try:
+        sources = [FeedSource(f"http://{host(servers[0])}/feed/{n}.xml") for n in range(8)]
+        options = PipelineOptions(runner="FnApiRunner", direct_num_workers=2, direct_running_mode="multi_processing")
+        pipeline = TestPipeline(runner="FnApiRunner", options=options)
+        outputs = pipeline | beam.Create(sources) | PollFeeds(POLICY)
+        assert_that(
+            outputs[FEED_STATUS] | "Status" >> beam.Map(lambda s: (s["feed_url"], s["ok"], s["items"])),
+            equal_to([(source.url, True, 2) for source in sources]),
+        )
+        pipeline.run().wait_until_finish()
+    finally:
+        stop(servers)
+    assert sorted(in_flight.feeds_served) == sorted(source.url for source in sources)
+    assert in_flight.most == {host(servers[0]): 1}
+
+
+def test_hosts_are_polled_at_once_up_to_the_limit_each_one_feed_at_a_time():
+    in_flight = _InFlight()
+    servers = slow_servers(3, 0.2, in_flight)
+    try:
+        sources = [FeedSource(f"http://{host(server)}/feed/{n}.xml") for server in servers for n in range(3)]
+        pipeline = TestPipeline(runner="FnApiRunner", options=PipelineOptions(runner="FnApiRunner"))
+        outputs = pipeline | beam.Create(sources) | PollFeeds(POLICY, concurrency=2)
+        assert_that(
+            outputs[FEED_STATUS] | "Status" >> beam.Map(lambda s: (s["feed_url"], s["ok"])),
+            equal_to([(source.url, True) for source in sources]),
+        )
+        pipeline.run().wait_until_finish()
+    finally:
+        stop(servers)
+    assert sorted(in_flight.feeds_served) == sorted(source.url for source in sources)
+    assert in_flight.most == {host(server): 1 for server in servers}
+    assert in_flight.total_most == 2  # two hosts overlapped, never three
+
+
+def test_a_host_that_does_not_answer_does_not_hold_up_the_others():
+    # The first host answers only after the other host's feed has been served:
+    # polling hosts one after another could not finish both.
     second_served = threading.Event()
 
     class Waiting(_Handler):
         def do_GET(self) -> None:  # noqa: N802
+            if self.path != "/good.xml":
+                return super().do_GET()
             if not second_served.wait(timeout=10):
-                self.send_error(503, "the other feed was never polled meanwhile")
+                self.send_error(503, "the other host was never polled meanwhile")
                 return
             super().do_GET()
 
     class Signalling(_Handler):
         def do_GET(self) -> None:  # noqa: N802
             super().do_GET()
-            second_served.set()
+            if self.path == "/good.xml":
+                second_served.set()
 
     servers = [ThreadingHTTPServer(("127.0.0.1", 0), handler) for handler in (Waiting, Signalling)]
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        batch = [FeedSource(f"http://127.0.0.1:{s.server_address[1]}/good.xml") for s in servers]
-        fn = PollFeedBatchFn(POLICY)
-        fn.setup()
-        try:
-            outputs = list(fn.process(batch))
-        finally:
-            fn.teardown()
-        statuses = [o.value for o in outputs if isinstance(o, pvalue.TaggedOutput) and o.tag == FEED_STATUS]
-        assert sorted((s["feed_url"], s["ok"]) for s in statuses) == sorted((b.url, True) for b in batch)
+        sources = [FeedSource(f"http://{host(server)}/good.xml") for server in servers]
+        pipeline = TestPipeline(runner="FnApiRunner", options=PipelineOptions(runner="FnApiRunner"))
+        outputs = pipeline | beam.Create(sources) | PollFeeds(POLICY)
+        assert_that(
+            outputs[FEED_STATUS] | "Status" >> beam.Map(lambda s: (s["feed_url"], s["ok"])),
+            equal_to([(source.url, True) for source in sources]),
+        )
+        pipeline.run().wait_until_finish()
     finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+        stop(servers)

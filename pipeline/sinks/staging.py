@@ -1,0 +1,257 @@
+"""Article output in two phases, so no step holds the whole run in memory.
+
+A GroupByKey over whole article rows (one copy per article, not yet written,
+grouped by date) is simple, but on the local runner every GroupByKey keeps
+its whole input in the launcher: an enriched row is ~130 KB as Python
+objects, so memory grew with the corpus. Instead, as Beam's own file sinks do:
+
+1. `StageRowsFn`, fused right after enrichment, streams each bundle's rows
+   into hidden temp Parquet files (`OUTPUT/_temporary/<run_id>/...`, one per
+   partition date per bundle, a row group every ROWS_PER_GROUP rows) and
+   emits one small *claim* per row: where the row is, and the few columns
+   that decide whether it is kept.
+2. Claims, not rows, cross the GroupByKeys that keep one copy per article
+   and drop articles a finished run already wrote (`KeepOneCopy`).
+3. `FinalizePartitionFn` streams the kept rows of each (date, shard) from the
+   temp files into `articles/date=D/<run_id>-<shard>.parquet` (temp + rename:
+   a retry rewrites the same file).
+4. The run's temp folder, with the files of failed bundle attempts, is deleted
+   before the manifest is written (`delete_staging`); a killed run's is
+   deleted by the next run (`remove_stale_staging`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any, Iterable, Iterator
+
+import apache_beam as beam
+import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from pipeline.sinks.parquet import (
+    WrittenFile,
+    _ensure_folder,
+    partition_date,
+    partition_file_path,
+    shard_of,
+)
+
+STAGING_FOLDER = "_temporary"
+ROWS_PER_GROUP = 64  # rows buffered per open temp file: bounds a worker's memory, not the run's
+
+# What a claim carries besides its place: the columns that decide which copy of
+# an article is kept, and those the seen state and the manifest need.
+CLAIM_COLUMNS = (
+    "article_id", "url", "canonical_url", "item_link", "word_count", "content_sha256",
+    "published_at", "run_id", "feed_url", "enrichment_status",
+)
+
+
+def staging_folder(output: str, run_id: str) -> str:
+    return FileSystems.join(output, STAGING_FOLDER, run_id)
+
+
+def claim_of(row: dict[str, Any], staged_path: str, row_index: int, date: str) -> dict[str, Any]:
+    """The small record that stands for a staged row in every decision after staging."""
+    claim = {column: row.get(column) for column in CLAIM_COLUMNS}
+    claim.update(staged_path=staged_path, row_index=row_index, date=date)
+    return claim
+
+
+class _StagedFile:
+    """One open temp Parquet file of one bundle and one partition date."""
+
+    def __init__(self, path: str, schema: pa.Schema) -> None:
+        self.path = path
+        self._schema = schema
+        _ensure_folder(path.rsplit("/", 1)[0])
+        self._sink = FileSystems.create(path)
+        self._writer = pq.ParquetWriter(self._sink, schema, compression="zstd")
+        self._buffer: list[dict[str, Any]] = []
+        self.rows = 0
+
+    def add(self, row: dict[str, Any]) -> int:
+        """Buffer `row`; returns its index in the file."""
+        self._buffer.append(row)
+        self.rows += 1
+        if len(self._buffer) >= ROWS_PER_GROUP:
+            self._flush()
+        return self.rows - 1
+
+    def _flush(self) -> None:
+        if self._buffer:
+            self._writer.write_table(pa.Table.from_pylist(self._buffer, schema=self._schema))
+            self._buffer = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+        self._sink.close()
+
+
+class StageRowsFn(beam.DoFn):
+    """Rows -> temp Parquet files of this bundle; emits one claim per row.
+
+    A claim leaves before its file is closed, but nothing reads a staged file
+    before the GroupByKey after this step, i.e. after the bundle committed;
+    a failed attempt's claims are discarded with its outputs, and its files
+    are never read."""
+
+    def __init__(self, folder: str, schema: pa.Schema, date_column: str) -> None:
+        self._folder = folder
+        self._schema = schema
+        self._date_column = date_column
+        self._staged = Metrics.counter("write", "rows_staged")
+
+    def start_bundle(self) -> None:
+        self._open: dict[str, _StagedFile] = {}
+
+    def process(self, row: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        date = partition_date(row[self._date_column])
+        staged = self._open.get(date)
+        if staged is None:
+            path = FileSystems.join(self._folder, f"date={date}", f"{uuid.uuid4().hex}.parquet")
+            staged = self._open[date] = _StagedFile(path, self._schema)
+        index = staged.add(row)
+        self._staged.inc()
+        yield claim_of(row, staged.path, index, date)
+
+    def finish_bundle(self) -> None:
+        open_files, self._open = self._open, {}
+        for staged in open_files.values():
+            staged.close()
+
+
+def kept_indices_by_file(claims: Iterable[dict[str, Any]]) -> dict[str, list[int]]:
+    """Staged file -> sorted row indices to keep."""
+    by_file: dict[str, list[int]] = defaultdict(list)
+    for claim in claims:
+        by_file[claim["staged_path"]].append(int(claim["row_index"]))
+    return {path: sorted(indices) for path, indices in sorted(by_file.items())}
+
+
+def copy_kept_rows(source_path: str, indices: list[int], writer: pq.ParquetWriter) -> int:
+    """Append the rows at `indices` of a staged file to `writer`, one row group at a time."""
+    copied, wanted = 0, iter(indices)
+    next_index = next(wanted, None)
+    with FileSystems.open(source_path) as source:
+        staged = pq.ParquetFile(source)
+        offset = 0
+        for group in range(staged.num_row_groups):
+            if next_index is None:
+                break
+            size = staged.metadata.row_group(group).num_rows
+            take = []
+            while next_index is not None and next_index < offset + size:
+                take.append(next_index - offset)
+                next_index = next(wanted, None)
+            if take:
+                table = staged.read_row_group(group)
+                writer.write_table(table if len(take) == size else table.take(take))
+                copied += len(take)
+            offset += size
+    if next_index is not None:
+        raise ValueError(f"staged file {source_path} has {offset} rows; a claim points at row {next_index}")
+    return copied
+
+
+def write_partition_from_staged(path: str, claims: Iterable[dict[str, Any]], schema: pa.Schema) -> int:
+    """Write the claimed rows to `path` atomically (hidden temp file, then rename); returns rows written."""
+    folder, name = path.rsplit("/", 1)
+    _ensure_folder(folder)
+    temp_path = FileSystems.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
+    count = 0
+    try:
+        with FileSystems.create(temp_path) as sink:
+            with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+                for source_path, indices in kept_indices_by_file(claims).items():
+                    count += copy_kept_rows(source_path, indices, writer)
+        if FileSystems.exists(path):
+            FileSystems.delete([path])  # a retried attempt of this same (run, date, shard)
+        FileSystems.rename([temp_path], [path])
+    except BaseException:
+        if FileSystems.exists(temp_path):
+            FileSystems.delete([temp_path])
+        raise
+    return count
+
+
+class FinalizePartitionFn(beam.DoFn):
+    """((date, shard), claims) -> the partition file with those rows; emits its WrittenFile."""
+
+    def __init__(self, kind: str, base: str, schema: pa.Schema, run_id: str) -> None:
+        self._kind = kind
+        self._base = base
+        self._schema = schema
+        self._run_id = run_id
+        self._files = Metrics.counter("write", f"{kind}_files")
+        self._rows = Metrics.counter("write", f"{kind}_rows")
+
+    def process(self, element: tuple[tuple[str, int], Iterable[dict[str, Any]]]) -> Iterator[WrittenFile]:
+        (date, shard), claims = element
+        path = partition_file_path(self._base, date, self._run_id, shard)
+        count = write_partition_from_staged(path, claims, self._schema)
+        self._files.inc()
+        self._rows.inc(count)
+        yield WrittenFile(kind=self._kind, path=path, partition=f"date={date}", rows=count)
+
+
+class StageRows(beam.PTransform):
+    """Rows -> claims (their rows wait in temp files under `folder`)."""
+
+    def __init__(self, folder: str, schema: pa.Schema, *, date_column: str) -> None:
+        super().__init__()
+        self._folder = folder
+        self._schema = schema
+        self._date_column = date_column
+
+    def expand(self, rows):
+        return rows | "StageRows" >> beam.ParDo(StageRowsFn(self._folder, self._schema, self._date_column))
+
+
+class FinalizePartitions(beam.PTransform):
+    """Kept claims -> one file per date and shard under `base`; emits WrittenFile."""
+
+    def __init__(self, kind: str, base: str, schema: pa.Schema, run_id: str, *, key_column: str, shards: int = 1):
+        super().__init__()
+        self._kind = kind
+        self._base = base
+        self._schema = schema
+        self._run_id = run_id
+        self._key_column = key_column
+        self._shards = max(1, shards)
+
+    def expand(self, claims):
+        key_column, shards = self._key_column, self._shards
+        return (
+            claims
+            | "KeyByPartition" >> beam.Map(lambda claim: ((claim["date"], shard_of(str(claim[key_column]), shards)), claim))
+            | "GroupByPartition" >> beam.GroupByKey()
+            | "WriteFiles" >> beam.ParDo(FinalizePartitionFn(self._kind, self._base, self._schema, self._run_id))
+        )
+
+
+def _delete_tree(folder: str) -> bool:
+    # On object stores (gs://) a trailing slash deletes everything under the prefix;
+    # locally the folder itself is matched and removed recursively.
+    target = folder.rstrip("/") + "/" if "://" in folder else folder.rstrip("/")
+    try:
+        FileSystems.delete([target])
+        return True
+    except (IOError, OSError):  # BeamIOError when there is nothing to delete
+        return False
+
+
+def delete_staging(folder: str) -> None:
+    """Remove a run's temp folder (its files are copied, or belong to failed attempts);
+    leftovers of a failed delete are removed by the next run (remove_stale_staging)."""
+    _delete_tree(folder)
+
+
+def remove_stale_staging(output: str) -> bool:
+    """Delete temp folders left by killed runs (call under the run lock, before a run starts)."""
+    return _delete_tree(FileSystems.join(output, STAGING_FOLDER))

@@ -1,0 +1,154 @@
+"""Two-phase article output: staged temp files, small claims, finalized partitions."""
+
+import pickle
+from datetime import datetime, timedelta, timezone
+
+import apache_beam as beam
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from pipeline.extract.dedupe import DUPLICATES, KeepOneCopy, choose_copy
+from pipeline.sinks import staging
+from pipeline.sinks.staging import (
+    FinalizePartitions,
+    StageRows,
+    StageRowsFn,
+    claim_of,
+    copy_kept_rows,
+    delete_staging,
+    remove_stale_staging,
+    staging_folder,
+    write_partition_from_staged,
+)
+from pipeline.state.transforms import ALREADY_SEEN
+
+T0 = datetime(2026, 3, 24, 12, 0, tzinfo=timezone.utc)
+SCHEMA = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("canonical_url", pa.string()),
+        pa.field("word_count", pa.int32()),
+        pa.field("published_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("text", pa.string()),
+    ]
+)
+
+
+def row(article_id: str, url: str | None = None, *, day: int = 0, words: int = 10, text: str = "") -> dict:
+    url = url or f"https://x.test/{article_id}"
+    return {
+        "article_id": article_id, "url": url, "canonical_url": f"https://x.test/{article_id}",
+        "word_count": words, "published_at": T0 + timedelta(days=day), "text": text or f"text of {url}",
+    }
+
+
+def stage(folder: str, rows: list[dict]) -> list[dict]:
+    fn = StageRowsFn(folder, SCHEMA, "published_at")
+    fn.setup()
+    fn.start_bundle()
+    claims = [claim for r in rows for claim in fn.process(r)]
+    fn.finish_bundle()
+    return claims
+
+
+def test_claim_is_small_whatever_the_row_carries():
+    big = row("a", text="word " * 40_000)  # ~200 KB of text, entities would be more
+    claim = claim_of(big, "/tmp/_temporary/r/articles/date=2026-03-24/f.parquet", 7, "2026-03-24")
+    assert claim["row_index"] == 7 and claim["article_id"] == "a" and "text" not in claim
+    assert len(pickle.dumps(claim)) < 1_000 < len(pickle.dumps(big)) // 100
+
+
+def test_stage_dofn_streams_rows_into_one_temp_file_per_date(tmp_path):
+    rows = [row(f"a{i}", day=i % 2) for i in range(150)]
+    claims = stage(str(tmp_path), rows)
+
+    assert [c["article_id"] for c in claims] == [r["article_id"] for r in rows]
+    files = sorted(tmp_path.rglob("*.parquet"))
+    assert sorted(f.parent.name for f in files) == ["date=2026-03-24", "date=2026-03-25"]
+    for path in files:
+        staged = pq.ParquetFile(path)
+        assert staged.metadata.num_rows == 75
+        assert staged.metadata.row_group(0).num_rows == staging.ROWS_PER_GROUP  # flushed as it went
+        ids = staged.read().column("article_id").to_pylist()
+        for claim in (c for c in claims if c["staged_path"] == str(path)):
+            assert ids[claim["row_index"]] == claim["article_id"]
+
+
+def test_copy_kept_rows_takes_exactly_the_claimed_rows_across_row_groups(tmp_path):
+    claims = stage(str(tmp_path), [row(f"a{i:03d}") for i in range(200)])
+    path = claims[0]["staged_path"]
+    out = tmp_path / "out.parquet"
+    keep = [0, 63, 64, 65, 127, 128, 199]
+    with pq.ParquetWriter(out, SCHEMA) as writer:
+        assert copy_kept_rows(path, keep, writer) == len(keep)
+    assert pq.read_table(out).column("article_id").to_pylist() == [f"a{i:03d}" for i in keep]
+    with pq.ParquetWriter(tmp_path / "bad.parquet", SCHEMA) as writer, pytest.raises(ValueError, match="row 200"):
+        copy_kept_rows(path, [5, 200], writer)
+
+
+def test_partition_from_two_staged_files_is_atomic(tmp_path):
+    first = stage(str(tmp_path / "s"), [row("a"), row("b"), row("c")])
+    second = stage(str(tmp_path / "s"), [row("d"), row("e")])
+    final = str(tmp_path / "articles" / "date=2026-03-24" / "r1-0.parquet")
+    kept = [first[2], second[0], first[0]]
+    assert write_partition_from_staged(final, kept, SCHEMA) == 3
+    assert sorted(pq.read_table(final).column("article_id").to_pylist()) == ["a", "c", "d"]
+    assert [p.name for p in (tmp_path / "articles" / "date=2026-03-24").iterdir()] == ["r1-0.parquet"]
+
+    broken = [{**first[0], "staged_path": str(tmp_path / "missing.parquet")}]
+    with pytest.raises(Exception):
+        write_partition_from_staged(final.replace("r1-0", "r1-1"), broken, SCHEMA)
+    assert sorted(p.name for p in (tmp_path / "articles" / "date=2026-03-24").iterdir()) == ["r1-0.parquet"]
+
+
+def test_choose_copy_keeps_the_canonical_page_and_honours_the_seen_state():
+    canonical = claim_of(row("a", "https://x.test/a", words=5), "f", 0, "d")
+    http_copy = claim_of(row("a", "http://x.test/a", words=500), "f", 1, "d")
+    out = list(choose_copy(("a", {"copies": [http_copy, canonical], "seen": []})))
+    assert out[-1] == canonical
+    assert [o.tag for o in out[:-1]] == [DUPLICATES] and out[0].value == http_copy
+
+    seen = list(choose_copy(("a", {"copies": [http_copy, canonical], "seen": [True]})))
+    assert {(o.tag, o.value["url"]) for o in seen} == {(DUPLICATES, "http://x.test/a"), (ALREADY_SEEN, "https://x.test/a")}
+    assert list(choose_copy(("z", {"copies": [], "seen": [True]}))) == []
+
+
+def test_pipeline_writes_one_copy_per_unseen_article_and_ignores_orphans(tmp_path):
+    output = str(tmp_path)
+    folder = staging_folder(output, "r1") + "/articles"
+    # A failed bundle attempt's file: staged, never claimed downstream.
+    stage(folder, [row("orphan")])
+    rows = [row(f"a{i}", day=i % 3) for i in range(40)]
+    rows += [row("a1", "http://x.test/a1", day=1, words=999), row("old", day=2)]
+
+    with TestPipeline(runner="FnApiRunner") as p:
+        claims = p | beam.Create(rows) | "Stage" >> StageRows(folder, SCHEMA, date_column="published_at")
+        chosen = claims | KeepOneCopy(p | "Seen" >> beam.Create(["old", "never-fetched"]))
+        written = chosen.kept | FinalizePartitions("articles", f"{output}/articles", SCHEMA, "r1", key_column="article_id")
+        assert_that(written | beam.Map(lambda f: f.rows) | beam.CombineGlobally(sum), equal_to([40]), label="rows")
+        assert_that(chosen[ALREADY_SEEN] | beam.Map(lambda c: c["article_id"]), equal_to(["old"]), label="seen")
+        assert_that(chosen[DUPLICATES] | beam.Map(lambda c: c["url"]), equal_to(["http://x.test/a1"]), label="dups")
+
+    con = duckdb.connect()
+    table = f"read_parquet('{output}/articles/*/*.parquet', hive_partitioning = true)"
+    assert con.execute(f"SELECT count(*), count(DISTINCT article_id) FROM {table}").fetchone() == (40, 40)
+    assert con.execute(f"SELECT url FROM {table} WHERE article_id = 'a1'").fetchall() == [("https://x.test/a1",)]
+    assert con.execute(f"SELECT count(*) FROM {table} WHERE article_id IN ('old', 'orphan')").fetchone() == (0,)
+    partitions = sorted(p.parent.name for p in (tmp_path / "articles").rglob("*.parquet"))
+    assert partitions == ["date=2026-03-24", "date=2026-03-25", "date=2026-03-26"]
+
+    delete_staging(staging_folder(output, "r1"))
+    assert not (tmp_path / "_temporary" / "r1").exists()
+
+
+def test_stale_staging_of_a_killed_run_is_removed(tmp_path):
+    stage(staging_folder(str(tmp_path), "killed") + "/articles", [row("a")])
+    assert remove_stale_staging(str(tmp_path)) is True
+    assert not (tmp_path / "_temporary").exists()
+    assert remove_stale_staging(str(tmp_path)) is False  # nothing left: not an error
+    delete_staging(staging_folder(str(tmp_path), "never-existed"))  # nor is this
