@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -253,18 +254,41 @@ class EnrichArticlesFn(beam.DoFn):
         return _SharedNlp(load_nlp(self.spacy_model, with_parser=self.with_parser))
 
     def setup(self) -> None:
-        tag = f"{self.spacy_model}|parser={self.with_parser}"
-        self._holder = self._shared_handle.acquire(self._load, tag=tag)
-        self._nlp = self._holder.nlp
-        self._known_words = self._holder.known_words
-        self._quantities = _quantities_module()
+        # The model loads in the background: the steps fused before this one
+        # (fetching, extraction) start at once instead of waiting seconds for it.
+        self._load_error: BaseException | None = None
+        self._loading = threading.Thread(target=self._acquire, name="wirebeam-load-model", daemon=True)
+        self._loading.start()
+
+    def _acquire(self) -> None:
+        try:
+            tag = f"{self.spacy_model}|parser={self.with_parser}"
+            self._holder = self._shared_handle.acquire(self._load, tag=tag)
+            self._known_words = self._holder.known_words
+            self._quantities = _quantities_module()
+            self._nlp = self._holder.nlp
+        except BaseException as error:  # re-raised by the first process() call, on the bundle's thread
+            self._load_error = error
+
+    def model(self) -> Language:
+        """The worker's shared model, once loaded (waits for setup()'s background load).
+
+        A method, not a property: Beam inspects every attribute of a DoFn before setup()."""
+        if self._nlp is None:
+            loading = getattr(self, "_loading", None)
+            assert loading is not None, "setup() was not called"
+            loading.join()
+            if self._load_error is not None:
+                raise RuntimeError(f"loading spaCy model {self.spacy_model!r} failed: {self._load_error}") from self._load_error
+        assert self._nlp is not None
+        return self._nlp
 
     def process(self, element: dict[str, Any] | list[dict[str, Any]]) -> Iterator[Any]:
-        assert self._nlp is not None, "setup() was not called"
+        nlp = self.model()
         batch = element if isinstance(element, list) else [element]
         self.batch_sizes.update(len(batch))
         for out in enrich_batch(
-            self._nlp,
+            nlp,
             batch,
             max_chars=self.max_chars,
             batch_size=self.batch_size,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import types
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import spacy
 from apache_beam import pvalue
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
+from apache_beam.utils import shared
 from spacy.language import Language
 
 from pipeline.enrich.entities import common_words, entities_from_doc, is_short_form, name_words
@@ -132,7 +134,7 @@ def test_dofn_setup_and_process_share_one_model_and_split_failures():
     fn.setup()
     other = EnrichArticlesFn(shared_handle=fn._shared_handle)
     other.setup()
-    assert other._nlp is fn._nlp  # one model per process, whatever the number of DoFn copies
+    assert other.model() is fn.model()  # one model per process, whatever the number of DoFn copies
     assert fn._quantities is not None  # pipeline.enrich.quantities is wired in
     bad = {"url": "https://example.com/broken", "feed_url": "https://example.com/feed", "text": None}
     outputs = list(fn.process([ENGLISH, GERMAN, bad]))
@@ -232,3 +234,36 @@ def test_a_failing_count_step_keeps_the_entities_and_says_why(nlp):
     out = next(enrich_batch(nlp, [ENGLISH], quantities=broken))
     assert out["entities"] and out["quantities"] == [] and out["event_counts"] == []
     assert out["enrichment_status"] == "partial: quantities failed (ValueError: no rule for this)"
+
+
+class _GatedLoad(EnrichArticlesFn):
+    """A DoFn whose model load waits for a test's signal (or fails on it)."""
+
+    def __init__(self, gate: "threading.Event", fail: bool = False) -> None:
+        super().__init__(shared_handle=shared.Shared())
+        self.gate, self.fail = gate, fail
+
+    def _load(self):
+        self.gate.wait(timeout=60)
+        if self.fail:
+            raise OSError("model files unreadable")
+        return super()._load()
+
+
+def test_setup_returns_before_the_model_is_loaded_and_process_waits_for_it():
+    gate = threading.Event()
+    fn = _GatedLoad(gate)
+    fn.setup()  # returns at once: the load is blocked on the gate
+    assert fn._nlp is None and fn._loading.is_alive()
+    gate.set()
+    outputs = list(fn.process([ENGLISH]))
+    assert outputs[0]["enrichment_status"] == "ok" and not fn._loading.is_alive()
+
+
+def test_a_model_that_fails_to_load_fails_the_first_bundle_clearly():
+    gate = threading.Event()
+    gate.set()
+    fn = _GatedLoad(gate, fail=True)
+    fn.setup()
+    with pytest.raises(RuntimeError, match="loading spaCy model .* failed: model files unreadable"):
+        list(fn.process([ENGLISH]))
