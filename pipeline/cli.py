@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_help()
         return 0
     _configure_logging(verbose="--verbose" in rest)
-    rest = [a for a in rest if a != "--verbose"]
+    if command != "watch":  # watch passes it on to every run it starts
+        rest = [a for a in rest if a != "--verbose"]
     try:  # a missing spaCy model is a ValueError too (ModelNotInstalled), raised before any work
         return COMMANDS[command](rest)
     except (ValueError, FileNotFoundError, PermissionError) as error:

@@ -81,3 +81,17 @@ def test_cli_watch_refuses_run_id_and_streaming(capsys):
     assert "never ends" in capsys.readouterr().err
     assert main(["watch", "--every", "soon", "--feeds", "f", "--output", "o"]) == 2
     assert "is not an interval" in capsys.readouterr().err
+
+
+def test_cli_watch_passes_verbose_on_to_its_runs(monkeypatch):
+    import pipeline.schedule
+
+    seen = []
+
+    def fake_watch(run_argv, interval, max_runs=None):
+        seen.append(list(run_argv))
+        return pipeline.schedule.WatchOutcome(1, [0])
+
+    monkeypatch.setattr(pipeline.schedule, "watch", fake_watch)
+    assert main(["watch", "--every", "15m", "--max-runs", "1", "--verbose", "--feeds", "f", "--output", "o"]) == 0
+    assert seen == [["--verbose", "--feeds", "f", "--output", "o"]]
