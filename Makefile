@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUTPUT ?= out/demo
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-fast bench schemas clean
+.PHONY: install run test test-fast bench bench-throughput schemas clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "wirebeam needs Python 3.10 or newer; run: make PYTHON=python3.11 ...")'
@@ -30,6 +30,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction_eval.py
 	$(BIN)/python bench/entities_bench.py
 	$(BIN)/python bench/numbers_eval.py
+
+bench-throughput: $(STAMP)
+	$(BIN)/python -m bench.throughput --articles 1000
 
 schemas: $(STAMP)
 	$(BIN)/python -m pipeline.sinks.schema --write schemas/
