@@ -108,6 +108,7 @@ class StageRowsFn(beam.DoFn):
         self._staged = Metrics.counter("write", "rows_staged")
 
     def start_bundle(self) -> None:
+        self._abandon()
         self._open: dict[str, _StagedFile] = {}
 
     def process(self, row: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -124,6 +125,18 @@ class StageRowsFn(beam.DoFn):
         open_files, self._open = self._open, {}
         for staged in open_files.values():
             staged.close()
+
+    def teardown(self) -> None:
+        self._abandon()
+
+    def _abandon(self) -> None:
+        """Close the files of a bundle that failed (no finish_bundle): nothing will read them."""
+        open_files, self._open = getattr(self, "_open", {}), {}
+        for staged in open_files.values():
+            try:
+                staged.close()
+            except Exception:  # noqa: BLE001 - a failed attempt's file is garbage either way
+                pass
 
 
 def kept_indices_by_file(claims: Iterable[dict[str, Any]]) -> dict[str, list[int]]:

@@ -152,3 +152,17 @@ def test_stale_staging_of_a_killed_run_is_removed(tmp_path):
     assert not (tmp_path / "_temporary").exists()
     assert remove_stale_staging(str(tmp_path)) is False  # nothing left: not an error
     delete_staging(staging_folder(str(tmp_path), "never-existed"))  # nor is this
+
+
+def test_a_failed_bundle_leaves_no_open_file_and_its_rows_are_never_claimed(tmp_path):
+    fn = StageRowsFn(str(tmp_path), SCHEMA, "published_at")
+    fn.setup()
+    fn.start_bundle()
+    failed = [c for r in [row("a"), row("b")] for c in fn.process(r)]  # ... then the bundle fails: no finish_bundle
+    fn.start_bundle()  # the runner retries with the same instance
+    retried = [c for r in [row("a"), row("b")] for c in fn.process(r)]
+    fn.finish_bundle()
+    fn.teardown()
+    assert {c["staged_path"] for c in failed}.isdisjoint({c["staged_path"] for c in retried})
+    for claim in failed + retried:  # both files were closed (a readable footer), so both can be deleted
+        assert pq.ParquetFile(claim["staged_path"]).metadata.num_rows == 2
