@@ -67,15 +67,15 @@ def cmd_run(argv: list[str], *, show_articles: bool = False) -> int:
 
 # --- scheduled runs (pipeline/schedule.py): the state lock and `wirebeam watch` ---
 
-def _run_locked(argv: list[str], body) -> int:
+def _run_locked(argv: list[str], body, command: str = "wirebeam run") -> int:
     """Run `body` holding the state's run lock; exit 3 (did nothing) when another run holds it."""
     from pipeline.schedule import EXIT_LOCKED, RunLock, RunLockHeld, state_for_argv
 
     try:
-        with RunLock(state_for_argv(argv), command="wirebeam run"):
+        with RunLock(state_for_argv(argv), command=command):
             return body()
     except RunLockHeld as held:
-        print(f"wirebeam run: {held}", file=sys.stderr)
+        print(f"{command}: {held}", file=sys.stderr)
         return EXIT_LOCKED
     except Exception as error:
         # On Dataflow a fixed --job_name is the lock: an active job of that name refuses the new one.
@@ -111,7 +111,8 @@ def cmd_enrich(argv: list[str]) -> int:
     parser.add_argument("--input", required=True, help='JSONL file: one {"id", "text"} object a line; optional '
                         "title, url, published_at, language")
     args, rest = parser.parse_known_args(argv)
-    return _finish(*run_enrich(args.input, rest))
+    # Same output, same state, same lock as `wirebeam run`: the two must not overlap.
+    return _run_locked(rest, lambda: _finish(*run_enrich(args.input, rest)), command="wirebeam enrich")
 
 
 def _finish(plan, result, *, show_articles: bool = False) -> int:

@@ -13,7 +13,7 @@ def format_summary(manifest: dict[str, Any], manifest_location: str) -> str:
     partitions: Counter[str] = Counter()
     for f in files.get("articles", []):
         partitions[f["partition"]] += f["rows"]
-    duplicates = c["extracted"] - c["distinct_articles"]
+    duplicates = c.get("duplicate_copies", 0)
     lines = [f"wirebeam run {manifest['run_id']} finished"]
     if manifest.get("feeds_listed"):
         lines += [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -20,7 +21,7 @@ from pipeline.feeds.feedlist import load_feed_list
 from pipeline.feeds.transforms import PollFeeds
 from pipeline.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
 from pipeline.fetch.transforms import DedupeItems, FetchPages, LimitItems
-from pipeline.extract.dedupe import KeepOneCopy
+from pipeline.extract.dedupe import DUPLICATES, KeepOneCopy
 from pipeline.extract.transforms import ExtractArticles
 from pipeline.options import (
     DEFAULT_LOCAL_RUNNER,
@@ -41,6 +42,7 @@ from pipeline.state.store import (
     latest_manifest,
     quarantine_incomplete,
     read_state,
+    run_id_of,
     seen_folder,
     state_root,
 )
@@ -107,7 +109,7 @@ def plan_run(options: PipelineOptions) -> RunPlan:
         for warning in feed_list.warnings
     )
     dry_run = bool(options.view_as(TestOptions).dry_run)
-    state = prepare_state(output, wb, dry_run=dry_run)
+    state = prepare_state(output, wb, run_id, dry_run=dry_run)
     validators = {} if dry_run else feed_validators(latest_manifest(output, state["state_root"]))
     feeds = tuple(
         dataclasses.replace(feed, etag=validators[feed.url][0], last_modified=validators[feed.url][1])
@@ -120,17 +122,20 @@ def plan_run(options: PipelineOptions) -> RunPlan:
 def plan_enrich(options: PipelineOptions) -> RunPlan:
     wb = options.view_as(WirebeamOptions)
     output, run_id, started_at = plan_output(options)
-    return RunPlan(run_id, output, (), (), fetch_policy_from(wb), started_at, **prepare_state(output, wb))
+    return RunPlan(run_id, output, (), (), fetch_policy_from(wb), started_at, **prepare_state(output, wb, run_id))
 
 
-def prepare_state(output: str, wb: WirebeamOptions, *, dry_run: bool = False) -> dict[str, Any]:
+def prepare_state(output: str, wb: WirebeamOptions, run_id: str, *, dry_run: bool = False) -> dict[str, Any]:
     """Read what finished runs wrote; move an unfinished run's files out of the way."""
     root = state_root(output, wb.state)
     if dry_run:  # --dry_run only translates the job: no credentials to read gs:// state, nothing to move
         return {"state_root": root, "seen_files": (), "quarantined": ()}
     view = read_state(output, root)
     moved = quarantine_incomplete(output, view.incomplete_files)
-    remove_stale_staging(output)  # temp rows of a killed run: its articles are fetched again
+    # Temp rows of finished or killed runs (their articles are fetched again); a run
+    # that may still be going elsewhere keeps its own (see STALE_STAGING_SECONDS).
+    dead = set(view.finished_runs) | {run_id_of(path) for path in view.incomplete_files}
+    remove_stale_staging(output, current_run=run_id, dead_runs=dead, now=time.time())
     return {"state_root": root, "seen_files": view.seen_files, "quarantined": tuple(moved)}
 
 
@@ -227,11 +232,12 @@ class EnrichAndWrite(beam.PTransform):
                 date_column="failed_at", key_column="url",
             )
         )
-        already_seen = chosen[ALREADY_SEEN]
+        already_seen, duplicates = chosen[ALREADY_SEEN], chosen[DUPLICATES]
         facts = (
             *fact_sets,
             count_rows(kept, "CountDistinct", "distinct_articles"),
             count_rows(already_seen, "CountDistinctSeen", "distinct_articles"),
+            count_rows(duplicates, "CountDuplicates", "duplicate_copies"),
             count_rows(already_seen, "CountSeenArticles", "articles_already_written"),
             kept | "CountEnriched" >> beam.Map(
                 lambda row: count_fact(
@@ -242,7 +248,9 @@ class EnrichAndWrite(beam.PTransform):
             dead_letters | "CountDeadLetters" >> beam.Map(dead_letter_fact),
         ) | "AllFacts" >> beam.Flatten()
         seen_out = (
-            kept
+            # The URLs of every copy lead to an article that is written: none is fetched again.
+            (kept, duplicates, already_seen)
+            | "AllCopies" >> beam.Flatten()
             | "SeenRows" >> beam.FlatMap(seen_rows_of)
             | "WriteSeenState" >> WritePartitionedParquet(
                 "state", seen_folder(plan.state_root), SEEN_SCHEMA, plan.run_id,

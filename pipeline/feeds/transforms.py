@@ -234,6 +234,11 @@ class PollHostFeedsFn(PollFeedFn):
         self._abandoned.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
+    def teardown(self) -> None:
+        if hasattr(self, "_pool"):  # a bundle that failed elsewhere in the stage: stop polling for it
+            self._abandon()
+        super().teardown()
+
     def process(
         self,
         host_feeds: tuple[str, Iterable[FeedSource]],

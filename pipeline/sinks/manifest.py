@@ -24,7 +24,7 @@ from pipeline.sinks.schema import ARTICLE_SCHEMA_VERSION, DEAD_LETTER_SCHEMA_VER
 # Stage counters, in the order of the data's journey.
 STAGE_COUNTERS = (
     "items_seen", "items_already_written", "items_queued", "pages_fetched", "extracted", "distinct_articles",
-    "articles_already_written", "enriched", "not_enriched", "written",
+    "duplicate_copies", "articles_already_written", "enriched", "not_enriched", "written",
 )
 
 

@@ -265,6 +265,40 @@ def delete_staging(folder: str) -> None:
     _delete_tree(folder)
 
 
-def remove_stale_staging(output: str) -> bool:
-    """Delete temp folders left by killed runs (call under the run lock, before a run starts)."""
-    return _delete_tree(FileSystems.join(output, STAGING_FOLDER))
+STALE_STAGING_SECONDS = 48 * 3600  # a run's temp folder untouched this long belongs to a dead run
+
+
+def staged_runs(output: str) -> dict[str, float]:
+    """Run id -> newest modification time (epoch s) of its staged files."""
+    pattern = FileSystems.join(output, STAGING_FOLDER, "*", "*", "date=*", "*.parquet")
+    try:
+        matched = FileSystems.match([pattern])[0].metadata_list
+    except (IOError, OSError):
+        return {}
+    prefix = FileSystems.join(output, STAGING_FOLDER).rstrip("/") + "/"
+    newest: dict[str, float] = {}
+    for metadata in matched:
+        run_id = metadata.path[len(prefix):].split("/", 1)[0]
+        newest[run_id] = max(newest.get(run_id, 0.0), float(metadata.last_updated_in_seconds or 0.0))
+    return newest
+
+
+def stale_staging_runs(
+    staged: dict[str, float], *, current_run: str, dead_runs: set[str], now: float,
+    max_age: float = STALE_STAGING_SECONDS,
+) -> list[str]:
+    """Which runs' temp folders to delete: finished or known dead runs, and any untouched for `max_age`;
+    never the current run's, nor those of a run that may still be going (another job on this output)."""
+    return sorted(
+        run_id for run_id, updated in staged.items()
+        if run_id != current_run and (run_id in dead_runs or now - updated > max_age)
+    )
+
+
+def remove_stale_staging(output: str, *, current_run: str, dead_runs: set[str], now: float) -> list[str]:
+    """Delete the temp folders of runs that will never finish them (call before a run starts)."""
+    removed = []
+    for run_id in stale_staging_runs(staged_runs(output), current_run=current_run, dead_runs=dead_runs, now=now):
+        if _delete_tree(staging_folder(output, run_id)):
+            removed.append(run_id)
+    return removed

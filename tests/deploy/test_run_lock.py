@@ -106,6 +106,19 @@ def test_cli_exits_3_and_does_nothing_when_the_state_is_locked(tmp_path, capsys)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["state", "state/run.lock"]
 
 
+def test_enrich_takes_the_same_lock_as_run(tmp_path, capsys):
+    out = tmp_path / "out"
+    child = hold_lock_in_child(str(out / "state"))
+    try:
+        code = main(["enrich", "--input", str(tmp_path / "no-such.jsonl"), "--output", str(out)])
+    finally:
+        child.kill()
+        child.wait()
+    assert code == EXIT_LOCKED
+    assert "wirebeam enrich:" in capsys.readouterr().err
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["state", "state/run.lock"]
+
+
 def wirebeam_run(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pipeline", "run", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -79,4 +79,5 @@ def test_enrich_with_a_missing_model_fails_before_any_work(tmp_path):
     )
     assert result.returncode == 2
     assert "is not installed" in result.stderr and "pip install" in result.stderr or "spacy download" in result.stderr
-    assert not (tmp_path / "o").exists()
+    out = tmp_path / "o"  # nothing but the run lock, taken first (as `wirebeam run` does)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["state", "state/run.lock"]

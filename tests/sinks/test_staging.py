@@ -1,6 +1,7 @@
 """Two-phase article output: staged temp files, small claims, finalized partitions."""
 
 import pickle
+import time
 from datetime import datetime, timedelta, timezone
 
 import apache_beam as beam
@@ -21,6 +22,7 @@ from pipeline.sinks.staging import (
     copy_kept_rows,
     delete_staging,
     remove_stale_staging,
+    stale_staging_runs,
     staging_folder,
     write_partition_from_staged,
 )
@@ -146,12 +148,23 @@ def test_pipeline_writes_one_copy_per_unseen_article_and_ignores_orphans(tmp_pat
     assert not (tmp_path / "_temporary" / "r1").exists()
 
 
-def test_stale_staging_of_a_killed_run_is_removed(tmp_path):
-    stage(staging_folder(str(tmp_path), "killed") + "/articles", [row("a")])
-    assert remove_stale_staging(str(tmp_path)) is True
-    assert not (tmp_path / "_temporary").exists()
-    assert remove_stale_staging(str(tmp_path)) is False  # nothing left: not an error
-    delete_staging(staging_folder(str(tmp_path), "never-existed"))  # nor is this
+def test_stale_staging_runs_are_finished_dead_or_long_untouched_never_current_or_live():
+    staged = {"current": 0.0, "finished": 990.0, "killed": 995.0, "live": 990.0, "ancient": 1.0}
+    assert stale_staging_runs(staged, current_run="current", dead_runs={"finished", "killed"}, now=1000.0,
+                              max_age=100.0) == ["ancient", "finished", "killed"]
+
+
+def test_remove_stale_staging_keeps_a_run_that_may_still_be_going(tmp_path):
+    output = str(tmp_path)
+    for run_id in ("killed", "live", "current"):
+        stage(staging_folder(output, run_id) + "/articles", [row("a")])
+    removed = remove_stale_staging(output, current_run="current", dead_runs={"killed", "never-staged"}, now=time.time())
+    assert removed == ["killed"]
+    assert sorted(p.name for p in (tmp_path / "_temporary").iterdir()) == ["current", "live"]
+    later = time.time() + staging.STALE_STAGING_SECONDS + 60  # two days on, nobody finished "live"
+    assert remove_stale_staging(output, current_run="current", dead_runs=set(), now=later) == ["live"]
+    assert remove_stale_staging(str(tmp_path / "nothing-here"), current_run="c", dead_runs=set(), now=later) == []
+    delete_staging(staging_folder(output, "never-existed"))  # not an error
 
 
 def test_a_failed_bundle_leaves_no_open_file_and_its_rows_are_never_claimed(tmp_path):
