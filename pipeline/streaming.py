@@ -45,7 +45,7 @@ from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import Duration, Timestamp
 
-from pipeline.extract.dedupe import DedupeArticles
+from pipeline.extract.dedupe import DUPLICATES, DedupeArticles
 from pipeline.extract.transforms import ExtractArticles
 from pipeline.feeds.transforms import PollFeeds
 from pipeline.fetch.transforms import DedupeItems, FetchPages
@@ -254,7 +254,8 @@ class StreamingIngest(beam.PTransform):
         new_items = items | "NewItems" >> FirstSeen(_item_key, ttl, size)
         fetched = new_items["new"] | "FetchPages" >> FetchPages(plan.policy, concurrency=wb.fetch_concurrency)
         extracted = fetched.pages | "ExtractArticles" >> ExtractArticles(run_id)
-        distinct = extracted.articles | "DedupeArticles" >> DedupeArticles()
+        deduped = extracted.articles | "DedupeArticles" >> DedupeArticles()
+        distinct = deduped.kept
         new_articles = distinct | "NewArticles" >> FirstSeen(lambda row: row["article_id"], ttl, size)
         articles = new_articles["new"]
         dead_letter_sets = [polled.dead_letters, fetched.dead_letters, extracted.dead_letters]
@@ -290,6 +291,9 @@ class StreamingIngest(beam.PTransform):
             fetched.pages | "CountPagesFetched" >> beam.Map(lambda page: count_fact("pages_fetched", page.item.feed_url)),
             extracted.articles | "CountExtracted" >> beam.Map(lambda row: count_fact("extracted", row.get("feed_url"))),
             distinct | "CountDistinct" >> beam.Map(lambda row: count_fact("distinct_articles", row.get("feed_url"))),
+            deduped[DUPLICATES] | "CountDuplicates" >> beam.Map(
+                lambda row: count_fact("duplicate_copies", row.get("feed_url"))
+            ),
             new_articles["already_seen"] | "CountSeenArticles" >> beam.Map(
                 lambda row: count_fact("articles_already_written", row.get("feed_url"))
             ),

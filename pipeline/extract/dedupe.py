@@ -12,10 +12,9 @@ themselves (`DedupeArticles`).
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 
 from pipeline.state.transforms import ALREADY_SEEN
 
@@ -23,30 +22,6 @@ from pipeline.state.transforms import ALREADY_SEEN
 def copy_preference(row: dict[str, Any]) -> tuple:
     """Sort key: the page fetched at its canonical URL first, then the longest text, then the URL."""
     return (row.get("url") != row.get("canonical_url"), -(row.get("word_count") or 0), row.get("url") or "")
-
-
-def keep_one(copies: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    return min(copies, key=copy_preference)
-
-
-class DedupeArticles(beam.PTransform):
-    """Article rows -> one row per article_id."""
-
-    def expand(self, rows):
-        dropped = Metrics.counter("extract", "duplicate_articles_dropped")
-
-        def keep(article_id: str, copies: Iterable[dict[str, Any]]) -> dict[str, Any]:
-            copies = list(copies)
-            if len(copies) > 1:
-                dropped.inc(len(copies) - 1)
-            return keep_one(copies)
-
-        return (
-            rows
-            | "KeyByArticleId" >> beam.Map(lambda row: (row["article_id"], row))
-            | "GroupByArticleId" >> beam.GroupByKey()
-            | "KeepCanonicalCopy" >> beam.MapTuple(keep)
-        )
 
 
 DUPLICATES = "duplicates"
@@ -90,4 +65,18 @@ class KeepOneCopy(beam.PTransform):
             groups
             | "GroupCopies" >> beam.CoGroupByKey()
             | "ChooseCopy" >> beam.FlatMap(choose_copy).with_outputs(ALREADY_SEEN, DUPLICATES, main="kept")
+        )
+
+
+class DedupeArticles(beam.PTransform):
+    """Article rows -> one row per article_id ('kept'); the other copies ('duplicates')."""
+
+    def expand(self, rows):
+        return (
+            rows
+            | "KeyByArticleId" >> beam.Map(lambda row: (row["article_id"], row))
+            | "GroupByArticleId" >> beam.GroupByKey()
+            | "KeepCanonicalCopy" >> beam.FlatMap(
+                lambda group: choose_copy((group[0], {"copies": group[1]}))
+            ).with_outputs(DUPLICATES, main="kept")
         )

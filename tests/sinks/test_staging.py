@@ -179,3 +179,14 @@ def test_a_failed_bundle_leaves_no_open_file_and_its_rows_are_never_claimed(tmp_
     assert {c["staged_path"] for c in failed}.isdisjoint({c["staged_path"] for c in retried})
     for claim in failed + retried:  # both files were closed (a readable footer), so both can be deleted
         assert pq.ParquetFile(claim["staged_path"]).metadata.num_rows == 2
+
+
+def test_dedupe_articles_on_rows_keeps_the_canonical_copy_and_tags_the_others():
+    from pipeline.extract.dedupe import DedupeArticles
+
+    rows = [row("a", "http://x.test/a", words=900), row("a"), row("b")]
+    with TestPipeline(runner="FnApiRunner") as p:
+        deduped = p | beam.Create(rows) | DedupeArticles()
+        assert_that(deduped.kept | beam.Map(lambda r: r["url"]), equal_to(["https://x.test/a", "https://x.test/b"]),
+                    label="kept")
+        assert_that(deduped[DUPLICATES] | beam.Map(lambda r: r["url"]), equal_to(["http://x.test/a"]), label="dups")
