@@ -88,8 +88,8 @@ def test_latency_is_added_to_every_request_and_requests_overlap():
             statuses = list(pool.map(lambda _: get(url)[0], range(4)))
         elapsed = time.perf_counter() - started
     assert statuses == [200] * 4
-    assert 0.2 <= elapsed < 0.75  # four requests of 0.2 s overlapped, not queued
-    assert server.stats[0].max_in_flight >= 2
+    assert elapsed >= 0.2  # the latency was added
+    assert server.stats[0].max_in_flight >= 2  # the requests overlapped, not queued
 
 
 def test_rendered_folder_serves_the_same_bytes(tmp_path: Path):

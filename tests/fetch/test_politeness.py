@@ -21,7 +21,7 @@ def test_spacing_is_jittered_between_half_and_one_and_a_half_times_the_delay():
             starts.append(time.monotonic())
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert all(g >= 0.024 for g in gaps), gaps
-    assert sum(gaps) / len(gaps) < 0.2, gaps  # ~0.05 on average; slack for a busy machine
+    assert sum(gaps) / len(gaps) < 0.5, gaps  # ~0.05 on average; slack for a busy machine
     assert len({round(g, 3) for g in gaps}) > 1  # jittered, not a fixed beat
 
 
@@ -31,7 +31,7 @@ def test_hosts_do_not_wait_for_each_other():
     for host in ("a.example", "b.example", "c.example"):
         with gate.slot(host):
             pass
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 4  # waiting for one another would take 5 s at least
 
 
 def test_concurrency_limit_holds_across_threads():
