@@ -15,7 +15,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import apache_beam as beam
 import pyarrow as pa
@@ -66,18 +66,16 @@ def _ensure_folder(path: str) -> None:
         pass
 
 
-def write_parquet_file(path: str, rows: Iterable[dict[str, Any]], schema: pa.Schema) -> int:
-    """Write rows to `path` atomically (hidden temp file, then rename); returns rows written."""
+def write_parquet_atomically(path: str, schema: pa.Schema, fill: Callable[[pq.ParquetWriter], int]) -> int:
+    """Create `path` atomically: `fill` writes the rows (returning how many) into a hidden
+    temp file, which is then renamed; returns the rows written."""
     folder, name = path.rsplit("/", 1)
     _ensure_folder(folder)
     temp_path = FileSystems.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
-    count = 0
     try:
         with FileSystems.create(temp_path) as sink:
             with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
-                for batch in _batched(rows, ROWS_PER_BATCH):
-                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                    count += len(batch)
+                count = fill(writer)
         if FileSystems.exists(path):
             FileSystems.delete([path])  # a retried attempt of this same (run, date, shard)
         FileSystems.rename([temp_path], [path])
@@ -86,6 +84,19 @@ def write_parquet_file(path: str, rows: Iterable[dict[str, Any]], schema: pa.Sch
             FileSystems.delete([temp_path])
         raise
     return count
+
+
+def write_parquet_file(path: str, rows: Iterable[dict[str, Any]], schema: pa.Schema) -> int:
+    """Write rows to `path` atomically (hidden temp file, then rename); returns rows written."""
+
+    def fill(writer: pq.ParquetWriter) -> int:
+        count = 0
+        for batch in _batched(rows, ROWS_PER_BATCH):
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            count += len(batch)
+        return count
+
+    return write_parquet_atomically(path, schema, fill)
 
 
 def _batched(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -110,10 +121,13 @@ class WritePartitionFileFn(beam.DoFn):
         self._files = Metrics.counter("write", f"{kind}_files")
         self._rows = Metrics.counter("write", f"{kind}_rows")
 
-    def process(self, element: tuple[tuple[str, int], Iterable[dict[str, Any]]]) -> Iterator[WrittenFile]:
+    def write(self, path: str, rows: Iterable[Any]) -> int:
+        return write_parquet_file(path, rows, self._schema)
+
+    def process(self, element: tuple[tuple[str, int], Iterable[Any]]) -> Iterator[WrittenFile]:
         (date, shard), rows = element
         path = partition_file_path(self._base, date, self._run_id, shard)
-        count = write_parquet_file(path, rows, self._schema)
+        count = self.write(path, rows)
         self._files.inc()
         self._rows.inc(count)
         yield WrittenFile(kind=self._kind, path=path, partition=f"date={date}", rows=count)

@@ -33,11 +33,11 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.sinks.parquet import (
-    WrittenFile,
+    WritePartitionFileFn,
     _ensure_folder,
     partition_date,
-    partition_file_path,
     shard_of,
+    write_parquet_atomically,
 )
 
 STAGING_FOLDER = "_temporary"
@@ -174,43 +174,20 @@ def copy_kept_rows(source_path: str, indices: list[int], writer: pq.ParquetWrite
 
 def write_partition_from_staged(path: str, claims: Iterable[dict[str, Any]], schema: pa.Schema) -> int:
     """Write the claimed rows to `path` atomically (hidden temp file, then rename); returns rows written."""
-    folder, name = path.rsplit("/", 1)
-    _ensure_folder(folder)
-    temp_path = FileSystems.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
-    count = 0
-    try:
-        with FileSystems.create(temp_path) as sink:
-            with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
-                for source_path, indices in kept_indices_by_file(claims).items():
-                    count += copy_kept_rows(source_path, indices, writer)
-        if FileSystems.exists(path):
-            FileSystems.delete([path])  # a retried attempt of this same (run, date, shard)
-        FileSystems.rename([temp_path], [path])
-    except BaseException:
-        if FileSystems.exists(temp_path):
-            FileSystems.delete([temp_path])
-        raise
-    return count
+
+    def fill(writer: pq.ParquetWriter) -> int:
+        return sum(
+            copy_kept_rows(source_path, indices, writer) for source_path, indices in kept_indices_by_file(claims).items()
+        )
+
+    return write_parquet_atomically(path, schema, fill)
 
 
-class FinalizePartitionFn(beam.DoFn):
-    """((date, shard), claims) -> the partition file with those rows; emits its WrittenFile."""
+class FinalizePartitionFn(WritePartitionFileFn):
+    """((date, shard), claims) -> the partition file with the claimed rows; emits its WrittenFile."""
 
-    def __init__(self, kind: str, base: str, schema: pa.Schema, run_id: str) -> None:
-        self._kind = kind
-        self._base = base
-        self._schema = schema
-        self._run_id = run_id
-        self._files = Metrics.counter("write", f"{kind}_files")
-        self._rows = Metrics.counter("write", f"{kind}_rows")
-
-    def process(self, element: tuple[tuple[str, int], Iterable[dict[str, Any]]]) -> Iterator[WrittenFile]:
-        (date, shard), claims = element
-        path = partition_file_path(self._base, date, self._run_id, shard)
-        count = write_partition_from_staged(path, claims, self._schema)
-        self._files.inc()
-        self._rows.inc(count)
-        yield WrittenFile(kind=self._kind, path=path, partition=f"date={date}", rows=count)
+    def write(self, path: str, claims: Iterable[dict[str, Any]]) -> int:
+        return write_partition_from_staged(path, claims, self._schema)
 
 
 class StageRows(beam.PTransform):
