@@ -91,31 +91,21 @@ def test_half_written_holder_record_still_gives_a_message():
     assert LockHolder(7, "h", "2026-11-27T19:05:00+00:00").describe() == "pid 7, on host h, started 2026-11-27 19:05Z"
 
 
-def test_cli_exits_3_and_does_nothing_when_the_state_is_locked(tmp_path, capsys):
+@pytest.mark.parametrize("command, missing_input", [("run", "--feeds"), ("enrich", "--input")])
+def test_cli_exits_3_and_does_nothing_when_the_state_is_locked(tmp_path, capsys, command, missing_input):
+    # enrich writes the same output and state as run: it takes the same lock
     out = tmp_path / "out"
     child = hold_lock_in_child(str(out / "state"))
     try:
-        code = main(["run", "--feeds", str(tmp_path / "no-such-list.txt"), "--output", str(out)])
+        code = main([command, missing_input, str(tmp_path / "no-such-input"), "--output", str(out)])
     finally:
         child.kill()
         child.wait()
     assert code == EXIT_LOCKED
     err = capsys.readouterr().err
-    assert "another wirebeam run" in err and f"pid {child.pid}" in err and "this run did nothing" in err
-    # the missing feed list was never even read: nothing but the lock exists
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["state", "state/run.lock"]
-
-
-def test_enrich_takes_the_same_lock_as_run(tmp_path, capsys):
-    out = tmp_path / "out"
-    child = hold_lock_in_child(str(out / "state"))
-    try:
-        code = main(["enrich", "--input", str(tmp_path / "no-such.jsonl"), "--output", str(out)])
-    finally:
-        child.kill()
-        child.wait()
-    assert code == EXIT_LOCKED
-    assert "wirebeam enrich:" in capsys.readouterr().err
+    assert f"wirebeam {command}:" in err and "another wirebeam run" in err
+    assert f"pid {child.pid}" in err and "this run did nothing" in err
+    # the missing input was never even read: nothing but the lock exists
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["state", "state/run.lock"]
 
 

@@ -324,6 +324,18 @@ def test_feeds_are_keyed_by_the_host_the_client_gate_uses():
         assert host_of(url) == check_url(url, FetchPolicy(allow_networks=("127.0.0.1/32", "::1/128"))).host_key
 
 
+def assert_every_feed_polled_ok(sources: list[FeedSource], options: PipelineOptions | None = None, *,
+                                items: int | None = None, **poll_args) -> None:
+    """Run PollFeeds over `sources` on the FnApiRunner; every feed must come back ok (with `items` items)."""
+    pipeline = TestPipeline(runner="FnApiRunner", options=options or PipelineOptions(runner="FnApiRunner"))
+    outputs = pipeline | beam.Create(sources) | PollFeeds(POLICY, **poll_args)
+    assert_that(
+        outputs[FEED_STATUS] | "Status" >> beam.Map(lambda s: (s["feed_url"], s["ok"], s["items"] if items else None)),
+        equal_to([(source.url, True, items) for source in sources]),
+    )
+    pipeline.run().wait_until_finish()
+
+
 def test_one_host_is_polled_one_request_at_a_time_across_worker_processes():
     # Two worker processes, each with its own HttpClient and host gate: only the
     # grouping by host keeps two of them from polling the same host at once.
@@ -332,13 +344,7 @@ def test_one_host_is_polled_one_request_at_a_time_across_worker_processes():
     try:
         sources = [FeedSource(f"http://{host(servers[0])}/feed/{n}.xml") for n in range(8)]
         options = PipelineOptions(runner="FnApiRunner", direct_num_workers=2, direct_running_mode="multi_processing")
-        pipeline = TestPipeline(runner="FnApiRunner", options=options)
-        outputs = pipeline | beam.Create(sources) | PollFeeds(POLICY)
-        assert_that(
-            outputs[FEED_STATUS] | "Status" >> beam.Map(lambda s: (s["feed_url"], s["ok"], s["items"])),
-            equal_to([(source.url, True, 2) for source in sources]),
-        )
-        pipeline.run().wait_until_finish()
+        assert_every_feed_polled_ok(sources, options, items=2)
     finally:
         stop(servers)
     assert sorted(in_flight.feeds_served) == sorted(source.url for source in sources)
@@ -350,13 +356,7 @@ def test_hosts_are_polled_at_once_up_to_the_limit_each_one_feed_at_a_time():
     servers = slow_servers(3, 0.2, in_flight)
     try:
         sources = [FeedSource(f"http://{host(server)}/feed/{n}.xml") for server in servers for n in range(3)]
-        pipeline = TestPipeline(runner="FnApiRunner", options=PipelineOptions(runner="FnApiRunner"))
-        outputs = pipeline | beam.Create(sources) | PollFeeds(POLICY, concurrency=2)
-        assert_that(
-            outputs[FEED_STATUS] | "Status" >> beam.Map(lambda s: (s["feed_url"], s["ok"])),
-            equal_to([(source.url, True) for source in sources]),
-        )
-        pipeline.run().wait_until_finish()
+        assert_every_feed_polled_ok(sources, concurrency=2)
     finally:
         stop(servers)
     assert sorted(in_flight.feeds_served) == sorted(source.url for source in sources)
@@ -389,12 +389,6 @@ def test_a_host_that_does_not_answer_does_not_hold_up_the_others():
         threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         sources = [FeedSource(f"http://{host(server)}/good.xml") for server in servers]
-        pipeline = TestPipeline(runner="FnApiRunner", options=PipelineOptions(runner="FnApiRunner"))
-        outputs = pipeline | beam.Create(sources) | PollFeeds(POLICY)
-        assert_that(
-            outputs[FEED_STATUS] | "Status" >> beam.Map(lambda s: (s["feed_url"], s["ok"])),
-            equal_to([(source.url, True) for source in sources]),
-        )
-        pipeline.run().wait_until_finish()
+        assert_every_feed_polled_ok(sources)
     finally:
         stop(servers)
