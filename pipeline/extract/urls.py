@@ -107,8 +107,9 @@ def canonicalize_url(url: str) -> str:
     ]
     path = _normalise_path(_strip_amp_path(parts.path))
     rebuilt = urlunsplit((scheme, netloc, path, urlencode(query), ""))
-    # courlan: percent-encoding, courlan's tracker list, sorted query.
-    normalised = normalize_url(rebuilt, strict=False)
+    # courlan: percent-encoding, courlan's tracker list, sorted query. Handed a parsed URL:
+    # given a string, courlan HTML-unescapes it, and "&section=2" would become "§ion=2".
+    normalised = normalize_url(urlsplit(rebuilt), strict=False)
     return urlunsplit(urlsplit(normalised)._replace(fragment=""))
 
 
