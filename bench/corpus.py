@@ -549,6 +549,8 @@ class CorpusServer:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self.stats = [HostStats() for _ in range(spec.hosts)]
+        self.in_flight = 0  # across all hosts
+        self.max_in_flight = 0
 
     def start(self) -> "CorpusServer":
         try:
@@ -627,10 +629,13 @@ class CorpusServer:
             st.requests += 1
             st.in_flight += 1
             st.max_in_flight = max(st.max_in_flight, st.in_flight)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
     def _leave(self, host: int) -> None:
         with self._lock:
             self.stats[host].in_flight -= 1
+            self.in_flight -= 1
 
     @property
     def requests(self) -> int:

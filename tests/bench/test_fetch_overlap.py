@@ -54,7 +54,7 @@ def test_hosts_are_fetched_at_once_and_each_host_one_request_at_a_time():
         # Two threads for five hosts: a host starts as soon as another finishes.
         outputs = run_bundle(FetchHostQueuesFn(policy, concurrency=2), queues)
         elapsed = time.perf_counter() - started
-        stats = list(server.stats)
+        stats, most_at_once = list(server.stats), server.max_in_flight
         ports = {urlsplit(origin).port for origin in server.origins}
 
     values = [out.value if isinstance(out, beam.pvalue.TaggedOutput) else out for out in outputs]
@@ -67,8 +67,8 @@ def test_hosts_are_fetched_at_once_and_each_host_one_request_at_a_time():
     assert [(d.url, d.error_type) for d in letters] == [("http://127.0.0.1:9/gone", "connect_error")]
     assert [s.max_in_flight for s in stats] == [1, 1, 1, 1]  # politeness: never two requests to one host
     assert [s.requests for s in stats] == [4, 4, 4, 4]
-    # 16 requests of 0.25 s: one after another 4 s; two hosts at a time about 2 s.
-    assert elapsed < 3.5, elapsed
+    assert most_at_once == 2  # two hosts at a time, as many as the threads
+    assert elapsed < 30, elapsed  # 16 requests of 0.25 s; only a hang takes this long
     assert {urlsplit(p.url).port for p in pages} == ports
 
 

@@ -290,16 +290,18 @@ def slow_servers(count: int, delay: float, in_flight: _InFlight) -> list[Threadi
             in_flight.enter(host)
             try:
                 time.sleep(delay)
-                if self.path.startswith("/feed/"):
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/rss+xml")
-                    self.send_header("Content-Length", str(len(GOOD_FEED)))
-                    self.end_headers()
-                    self.wfile.write(GOOD_FEED)
-                else:
-                    super().do_GET()  # /robots.txt: 404, nothing disallowed
             finally:
+                # Leave before answering: once the answer is out, the client may
+                # send its next request before this thread runs another line.
                 in_flight.leave(host, self.path)
+            if self.path.startswith("/feed/"):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.send_header("Content-Length", str(len(GOOD_FEED)))
+                self.end_headers()
+                self.wfile.write(GOOD_FEED)
+            else:
+                super().do_GET()  # /robots.txt: 404, nothing disallowed
 
     servers = [ThreadingHTTPServer(("127.0.0.1", 0), Slow) for _ in range(count)]
     for server in servers:
