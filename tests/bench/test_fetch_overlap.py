@@ -42,7 +42,6 @@ def run_bundle(fn: FetchHostQueuesFn, elements) -> list:
         return outputs
     finally:
         fn.teardown()
-    assert server.stats[0].requests < 4  # the rest of the host's queue was not fetched
 
 
 def test_hosts_are_fetched_at_once_and_each_host_one_request_at_a_time():
@@ -74,11 +73,13 @@ def test_hosts_are_fetched_at_once_and_each_host_one_request_at_a_time():
 
 def test_an_abandoned_bundle_releases_its_threads():
     policy = FetchPolicy(allow_networks=("127.0.0.1/32",), per_host_delay=0.0, obey_robots=False, retries=0)
-    with CorpusServer(SPEC, latency_s=0.05) as server:
+    with CorpusServer(SPEC, latency_s=0.3) as server:
+        queue = host_queues(server)[0]
+        served = [host_of(origin) for origin in server.origins].index(queue[0])  # its index in server.stats
         fn = FetchHostQueuesFn(policy, concurrency=4)
         fn.setup()
         fn.start_bundle()
-        list(fn.process(host_queues(server)[0], timestamp=MIN_TIMESTAMP, window=GlobalWindow()))
+        list(fn.process(queue, timestamp=MIN_TIMESTAMP, window=GlobalWindow()))
         outputs = fn.finish_bundle()
         assert next(outputs) is not None
         outputs.close()  # what happens when a downstream step raises mid-bundle
@@ -88,4 +89,4 @@ def test_an_abandoned_bundle_releases_its_threads():
             time.sleep(0.05)
         assert not any(t.name == "wirebeam-fetch" for t in threading.enumerate())
         fn.teardown()
-    assert server.stats[0].requests < 4  # the rest of the host's queue was not fetched
+    assert 1 <= server.stats[served].requests < 4  # the rest of the host's queue was not fetched

@@ -13,7 +13,7 @@ from typing import Callable
 import pyarrow.dataset as ds
 
 # Small timeouts keep fault runs short; the shape of each rule is what is tested.
-FAST_FETCH = ("--per-host-delay", "0", "--connect-timeout", "1", "--read-timeout", "1", "--fetch-deadline", "1.5")
+FAST_FETCH = ("--per-host-delay", "0", "--connect-timeout", "1", "--read-timeout", "1", "--fetch-deadline", "2.5")
 
 
 def wirebeam(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:

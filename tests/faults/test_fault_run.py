@@ -204,7 +204,7 @@ def test_too_many_redirects_stops_before_the_last_hop(run):
 def test_slow_hosts_do_not_hold_up_the_others(run):
     # With --fetch-concurrency above the number of hosts, every host's queue starts at once.
     firsts = [seen[0][1] for name, seen in run.requests.items() if name not in ("feeds", "silent-feed") and seen]
-    assert max(firsts) - min(firsts) < 3.0  # the slowest hosts take 6 s or more: serial fetching would show
+    assert max(firsts) - min(firsts) < 4.5  # the slowest hosts take 6 s or more: serial fetching would show
 
 
 def test_every_hostile_host_read_robots_txt_first(run):

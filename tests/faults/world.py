@@ -186,6 +186,7 @@ class Canary:
         self.feed_links: list[str] = []  # item links of the feed it serves at /feed*
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._held: list[socket.socket] = []  # see refusing_port
         for _ in range(20):  # find a port free on both families
             v4 = socket.create_server(("0.0.0.0", 0))
             self.port = v4.getsockname()[1]
@@ -204,6 +205,17 @@ class Canary:
         for s in self._sockets:
             s.settimeout(0.2)
 
+    def refusing_port(self) -> int:
+        """A loopback port that refuses connections until the canary closes.
+
+        Bound but never listening: connecting gets a reset, and while it is held
+        no server started meanwhile (another xdist worker's) can be given it.
+        """
+        held = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        held.bind(("127.0.0.1", 0))
+        self._held.append(held)
+        return held.getsockname()[1]
+
     def __enter__(self) -> "Canary":
         self._threads = [threading.Thread(target=self._accept, args=(s,), daemon=True) for s in self._sockets]
         for t in self._threads:
@@ -214,7 +226,7 @@ class Canary:
         self._stop.set()
         for t in self._threads:
             t.join(timeout=2)
-        for s in self._sockets:
+        for s in self._sockets + self._held:
             s.close()
 
     def _accept(self, listener: socket.socket) -> None:
@@ -256,7 +268,7 @@ class Canary:
         return f"http://{host}:{self.port}{path}"
 
     def close_unstarted(self) -> None:
-        for s in self._sockets:
+        for s in self._sockets + self._held:
             s.close()
 
     def destinations(self) -> set[str]:
@@ -411,10 +423,7 @@ def build_world(tmp: Path, canary: Canary) -> tuple[World, list[Site]]:
     tls = Site("self-signed-tls", tls=self_signed_context())
     sites = [feeds, news, flaky, deferring, failing, drip, drip_head, silent, silent_feed, disallow, robots_5xx,
              robots_slow, robots_huge, crawl_delay, tls]
-    # A port nothing listens on: connections are refused.
-    closed = socket.create_server(("127.0.0.1", 0))
-    dead_port = closed.getsockname()[1]
-    closed.close()
+    dead_port = canary.refusing_port()
 
     links: list[str] = []  # item links of the main feed
     add = links.append

@@ -86,7 +86,9 @@ def test_crawl_delay_is_honoured_up_to_the_cap(server, make_client):
     assert client.gate.delay_for(f"127.0.0.1:{server.port}") == 0.3
     times = [r.at for r in server.requests if r.path == "/ok"]
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) >= 0.14  # 0.3 s jittered 0.5-1.5x, never the robots.txt's 3600 s
+    # 0.3 s jittered 0.5-1.5x (>= 0.15 s start to start; arrivals are stamped by a server that may
+    # be late on a busy machine, hence the slack), never the robots.txt's 3600 s; no delay: ~1 ms.
+    assert min(gaps) >= 0.05
     assert max(gaps) < 1.0
 
 
