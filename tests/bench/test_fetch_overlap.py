@@ -89,4 +89,4 @@ def test_an_abandoned_bundle_releases_its_threads():
             time.sleep(0.05)
         assert not any(t.name == "wirebeam-fetch" for t in threading.enumerate())
         fn.teardown()
-    assert 1 <= server.stats[served].requests < 4  # the rest of the host's queue was not fetched
+    assert 0 < server.stats[served].requests < 4  # the rest of the host's queue was not fetched
