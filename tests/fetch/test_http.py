@@ -309,10 +309,11 @@ def test_per_host_delay_spaces_requests(server, make_client):
         client.fetch(server.url("/ok"))
     times = [r.at for r in server.requests]
     gaps = [b - a for a, b in zip(times, times[1:])]
-    # 0.1 s jittered by 0.5-1.5x, start to start; the server stamps arrivals, and a busy
-    # machine may stamp one late, so the floor keeps some slack (no delay at all: ~1 ms gaps).
-    assert min(gaps) >= 0.03
-    assert sum(gaps) / len(gaps) >= 0.065  # mean ~0.1; 0.065 is ~3.5 sigma below
+    # 0.1 s jittered by 0.5-1.5x, start to start. The server stamps arrivals, and on a busy
+    # machine one stamp can be tens of ms late, which shortens one gap (CI saw 0.027 s); the
+    # mean barely moves, since the gaps sum to last stamp - first stamp.
+    assert min(gaps) >= 0.01  # never back to back (no delay: ~1 ms)
+    assert sum(gaps) / len(gaps) >= 0.06  # mean ~0.1; 0.06 is ~4 sigma below
 
 
 def test_one_request_in_flight_per_host(server, make_client):
