@@ -41,7 +41,7 @@ def step_msecs(result: Any) -> dict[str, int]:
 # Steps summed under one stage name, by the first path prefix that matches.
 STAGES = (
     ("feeds", ("ListFeeds", "PollFeeds", "DedupeItems", "DropSeenItems", "LimitItems", "ReadSeenState",
-               "SeenUrls", "SeenArticleIds", "DistinctIds", "FeedListProblems")),
+               "FeedListProblems")),
     ("fetch", ("FetchPages",)),
     ("extract", ("ExtractArticles",)),
     ("enrich", ("EnrichAndWrite/EnrichArticles",)),

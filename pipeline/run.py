@@ -46,7 +46,7 @@ from pipeline.state.store import (
     seen_folder,
     state_root,
 )
-from pipeline.state.transforms import ALREADY_SEEN, DropSeen, ReadSeenKeys, item_key, seen_rows_of
+from pipeline.state.transforms import ALREADY_SEEN, DropSeen, ReadSeenSets, item_key, seen_rows_of
 
 log = logging.getLogger(__name__)
 progress = logging.getLogger("wirebeam.progress")
@@ -185,7 +185,7 @@ class EnrichAndWrite(beam.PTransform):
     partitions, then the manifest.
 
     Input: a dict of PCollections: "articles", "feed_status", optionally
-    "seen_ids" (article ids of finished runs), and any number of
+    "seen_ids" (a SeenSet of finished runs' article ids), and any number of
     "dead_letters:<stage>" and "facts:<name>" entries.
 
     Rows are staged in temp files right after enrichment and only small claims
@@ -266,14 +266,12 @@ class EnrichAndWrite(beam.PTransform):
 def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) -> None:
     """The feed job: feed list -> feeds -> items -> pages -> articles -> outputs."""
     wb = options.view_as(WirebeamOptions)
-    seen = p | "ReadSeenState" >> ReadSeenKeys(plan.seen_files)
-    seen_urls = seen | "SeenUrls" >> beam.Keys()
-    seen_ids = seen | "SeenArticleIds" >> beam.Values() | "DistinctIds" >> beam.Distinct()
+    seen = p | "ReadSeenState" >> ReadSeenSets(plan.seen_files)
 
     feeds = p | "ListFeeds" >> beam.Create(list(plan.feeds))
     polled = feeds | "PollFeeds" >> PollFeeds(plan.policy)
     items = polled.items | "DedupeItems" >> DedupeItems()
-    new_items = items | "DropSeenItems" >> DropSeen(seen_urls, key=item_key)
+    new_items = items | "DropSeenItems" >> DropSeen(seen.url_keys, key=item_key)
     items = new_items.unseen
     if wb.max_articles:
         items = items | "LimitItems" >> LimitItems(wb.max_articles)
@@ -282,7 +280,7 @@ def build_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions) ->
 
     {
         "articles": extracted.articles,
-        "seen_ids": seen_ids,
+        "seen_ids": seen.article_ids,
         "feed_status": polled.feed_status,
         "dead_letters:feed_list": p | "FeedListProblems" >> beam.Create(list(plan.feed_list_problems)),
         "dead_letters:feed": polled.dead_letters,

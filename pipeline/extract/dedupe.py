@@ -6,17 +6,17 @@ fetched: an http and an https copy, or a syndicated copy whose canonical points
 to the original on the same site. The copy that *is* the canonical page wins.
 
 Batch jobs choose among small claims of staged rows (`KeepOneCopy`, with the
-seen state of finished runs); the streaming job, per window, among the rows
-themselves (`DedupeArticles`).
+article ids finished runs wrote as a side input); the streaming job, per
+window, among the rows themselves (`DedupeArticles`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import apache_beam as beam
 
-from pipeline.state.transforms import ALREADY_SEEN
+from pipeline.state.transforms import ALREADY_SEEN, SeenSet
 
 
 def copy_preference(row: dict[str, Any]) -> tuple:
@@ -44,13 +44,19 @@ def choose_copy(tagged: tuple[str, dict[str, list]]) -> Iterator[Any]:
         yield kept
 
 
+def choose_unseen_copy(grouped: tuple[str, Iterable[Any]], seen: SeenSet) -> Iterator[Any]:
+    article_id, copies = grouped
+    return choose_copy((article_id, {"copies": copies, "seen": [True] if article_id in seen else []}))
+
+
 class KeepOneCopy(beam.PTransform):
     """Article claims (sinks/staging.py) -> one per article_id not written by a
     finished run ('kept'); 'already_seen' (one per such article) and
     'duplicates' (the other copies).
 
-    Claims are small, so these GroupByKeys cost a few hundred bytes per article
-    wherever the runner keeps them. `seen_ids`: article ids of finished runs.
+    Claims are small, so this GroupByKey costs a few hundred bytes per article
+    wherever the runner keeps it. `seen_ids`: a single-element PCollection
+    holding the SeenSet of finished runs' article ids (state/transforms.py).
     """
 
     def __init__(self, seen_ids=None) -> None:
@@ -58,13 +64,16 @@ class KeepOneCopy(beam.PTransform):
         self._seen_ids = seen_ids
 
     def expand(self, claims):
-        groups = {"copies": claims | "KeyByArticleId" >> beam.Map(lambda claim: (claim["article_id"], claim))}
-        if self._seen_ids is not None:
-            groups["seen"] = self._seen_ids | "KeySeenIds" >> beam.Map(lambda article_id: (article_id, True))
+        seen = self._seen_ids
+        if seen is None:
+            seen = claims.pipeline | "NoSeenIds" >> beam.Create([SeenSet()])
         return (
-            groups
-            | "GroupCopies" >> beam.CoGroupByKey()
-            | "ChooseCopy" >> beam.FlatMap(choose_copy).with_outputs(ALREADY_SEEN, DUPLICATES, main="kept")
+            claims
+            | "KeyByArticleId" >> beam.Map(lambda claim: (claim["article_id"], claim))
+            | "GroupCopies" >> beam.GroupByKey()
+            | "ChooseCopy" >> beam.FlatMap(choose_unseen_copy, seen=beam.pvalue.AsSingleton(seen)).with_outputs(
+                ALREADY_SEEN, DUPLICATES, main="kept"
+            )
         )
 
 

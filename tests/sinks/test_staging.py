@@ -26,7 +26,7 @@ from pipeline.sinks.staging import (
     staging_folder,
     write_partition_from_staged,
 )
-from pipeline.state.transforms import ALREADY_SEEN
+from pipeline.state.transforms import ALREADY_SEEN, SeenSet
 
 T0 = datetime(2026, 3, 24, 12, 0, tzinfo=timezone.utc)
 SCHEMA = pa.schema(
@@ -130,7 +130,7 @@ def test_pipeline_writes_one_copy_per_unseen_article_and_ignores_orphans(tmp_pat
 
     with TestPipeline(runner="FnApiRunner") as p:
         claims = p | beam.Create(rows) | "Stage" >> StageRows(folder, SCHEMA, date_column="published_at")
-        chosen = claims | KeepOneCopy(p | "Seen" >> beam.Create(["old", "never-fetched"]))
+        chosen = claims | KeepOneCopy(p | "Seen" >> beam.Create([SeenSet.of(["old", "never-fetched"])]))
         written = chosen.kept | FinalizePartitions("articles", f"{output}/articles", SCHEMA, "r1", key_column="article_id")
         assert_that(written | beam.Map(lambda f: f.rows) | beam.CombineGlobally(sum), equal_to([40]), label="rows")
         assert_that(chosen[ALREADY_SEEN] | beam.Map(lambda c: c["article_id"]), equal_to(["old"]), label="seen")
