@@ -27,18 +27,17 @@ def copy_preference(row: dict[str, Any]) -> tuple:
 DUPLICATES = "duplicates"
 
 
-def choose_copy(tagged: tuple[str, dict[str, list]]) -> Iterator[Any]:
-    """One article id's copies (claims) and seen marks -> the kept copy, or the
-    copy tagged ALREADY_SEEN when a finished run wrote this article; the other
-    copies tagged DUPLICATES."""
-    _article_id, groups = tagged
-    copies = sorted(groups["copies"], key=copy_preference)
-    if not copies:
+def choose_copy(copies: Iterable[Any], *, seen: bool = False) -> Iterator[Any]:
+    """One article id's copies (claims or rows) -> the kept copy, or the copy
+    tagged ALREADY_SEEN when a finished run wrote this article (`seen`); the
+    other copies tagged DUPLICATES."""
+    ranked = sorted(copies, key=copy_preference)
+    if not ranked:
         return
-    kept, *others = copies
+    kept, *others = ranked
     for other in others:
         yield beam.pvalue.TaggedOutput(DUPLICATES, other)
-    if groups.get("seen"):
+    if seen:
         yield beam.pvalue.TaggedOutput(ALREADY_SEEN, kept)
     else:
         yield kept
@@ -46,7 +45,7 @@ def choose_copy(tagged: tuple[str, dict[str, list]]) -> Iterator[Any]:
 
 def choose_unseen_copy(grouped: tuple[str, Iterable[Any]], seen: SeenSet) -> Iterator[Any]:
     article_id, copies = grouped
-    return choose_copy((article_id, {"copies": copies, "seen": [True] if article_id in seen else []}))
+    return choose_copy(copies, seen=article_id in seen)
 
 
 class KeepOneCopy(beam.PTransform):
@@ -85,7 +84,7 @@ class DedupeArticles(beam.PTransform):
             rows
             | "KeyByArticleId" >> beam.Map(lambda row: (row["article_id"], row))
             | "GroupByArticleId" >> beam.GroupByKey()
-            | "KeepCanonicalCopy" >> beam.FlatMap(
-                lambda group: choose_copy((group[0], {"copies": group[1]}))
-            ).with_outputs(DUPLICATES, main="kept")
+            | "KeepCanonicalCopy" >> beam.FlatMap(lambda group: choose_copy(group[1])).with_outputs(
+                DUPLICATES, main="kept"
+            )
         )

@@ -111,13 +111,13 @@ def test_partition_from_two_staged_files_is_atomic(tmp_path):
 def test_choose_copy_keeps_the_canonical_page_and_honours_the_seen_state():
     canonical = claim_of(row("a", "https://x.test/a", words=5), "f", 0, "d")
     http_copy = claim_of(row("a", "http://x.test/a", words=500), "f", 1, "d")
-    out = list(choose_copy(("a", {"copies": [http_copy, canonical], "seen": []})))
+    out = list(choose_copy([http_copy, canonical]))
     assert out[-1] == canonical
     assert [o.tag for o in out[:-1]] == [DUPLICATES] and out[0].value == http_copy
 
-    seen = list(choose_copy(("a", {"copies": [http_copy, canonical], "seen": [True]})))
+    seen = list(choose_copy([http_copy, canonical], seen=True))
     assert {(o.tag, o.value["url"]) for o in seen} == {(DUPLICATES, "http://x.test/a"), (ALREADY_SEEN, "https://x.test/a")}
-    assert list(choose_copy(("z", {"copies": [], "seen": [True]}))) == []
+    assert list(choose_copy([], seen=True)) == []
 
 
 def test_pipeline_writes_one_copy_per_unseen_article_and_ignores_orphans(tmp_path):
