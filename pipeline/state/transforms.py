@@ -104,12 +104,25 @@ class ReadSeenSets(beam.PTransform):
             | "HashKeys" >> beam.FlatMap(_hashed_columns)
         )
         return SeenSets(
-            url_keys=hashed
-            | "UrlKeyHashes" >> beam.Filter(lambda pair: pair[0] == "url_key") | "DropUrlKeyName" >> beam.Values()
-            | "SeenUrlKeys" >> beam.CombineGlobally(CombineSeenSet()),
-            article_ids=hashed
-            | "ArticleIdHashes" >> beam.Filter(lambda pair: pair[0] == "article_id") | "DropIdName" >> beam.Values()
-            | "SeenArticleIds" >> beam.CombineGlobally(CombineSeenSet()),
+            url_keys=hashed | "SeenUrlKeys" >> _SeenSetOf("url_key"),
+            article_ids=hashed | "SeenArticleIds" >> _SeenSetOf("article_id"),
+        )
+
+
+class _SeenSetOf(beam.PTransform):
+    """(column, hashes) pairs -> the SeenSet of one column."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self._column = column
+
+    def expand(self, hashed):
+        column = self._column
+        return (
+            hashed
+            | "OfColumn" >> beam.Filter(lambda pair: pair[0] == column)
+            | "Hashes" >> beam.Values()
+            | "Combine" >> beam.CombineGlobally(CombineSeenSet())
         )
 
 
