@@ -2,8 +2,10 @@
 
 feedparser is used only as a parser, on bytes we fetched ourselves: given a
 string it would open local files or URLs. Before it runs, the document is
-decoded exactly as feedparser will decode it and its prolog is checked for DTD
-declarations (see `prolog.py`); anything declaring entities is refused.
+decoded exactly as feedparser will decode it and its prolog is judged (see
+`prolog.py`): an HTML root element is not a feed, a DTD that could read files,
+fetch URLs or expand without bound is refused, and what feedparser is handed has
+no DOCTYPE left, its few small internal entities written into the text.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def parse_feed(
     data, removed = _XML_ILLEGAL_CONTROL_BYTES.subn(b"", data)
     if removed:
         warnings.append(f"removed {removed} control characters (such as NUL) that XML does not allow")
-    _refuse_unsafe_or_html(data, body, content_type)
+    data, netscape = _harmless(data, body, content_type)
 
     try:
         result = feedparser.parse(
@@ -95,6 +97,8 @@ def parse_feed(
 
     entries = result.get("entries") or []
     version = result.get("version") or ""
+    if version and netscape:  # feedparser's own sign of RSS 0.91 (Netscape), read from the DOCTYPE we removed
+        version = "rss091n"
     if not version and not entries:
         raise StageError(
             "not_a_feed",
@@ -139,19 +143,46 @@ def _to_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
     return data, (f"encoding: {error}" if error else None)
 
 
-def _refuse_unsafe_or_html(data: bytes, raw: bytes, content_type: str | None) -> None:
-    """Raise unless `data` (what the parser will read) and `raw` are free of DTD declarations."""
-    seen = prolog.inspect_prolog(data.decode("utf-8", "replace"))
-    declaration = seen.declaration or prolog.find_declaration(prolog.candidate_texts(raw))
-    if declaration is not None:
-        if prolog.is_html_doctype(declaration):
-            raise StageError("not_a_feed", f"an HTML page, not a feed (content type {content_type or 'not given'})")
-        raise StageError(
-            "unsafe_xml",
-            f"the document declares a DTD ({declaration[:80]!r}); DTDs and entity declarations are refused",
-        )
+def _harmless(data: bytes, raw: bytes, content_type: str | None) -> tuple[bytes, bool]:
+    """What feedparser reads: `data` with no DOCTYPE, comment or PI before the root, entities written in.
+
+    Also whether the DOCTYPE named Netscape's RSS 0.91. Raises not_a_feed for an
+    HTML page, unsafe_xml for a prolog (in `data`, or in any decoding of `raw`)
+    that declares something harmful.
+    """
+    text = data.decode("utf-8", "replace")
+    seen = prolog.inspect_prolog(text)
     if seen.root and seen.root.lower() == "html":
         raise StageError("not_a_feed", f"an HTML page, not a feed (content type {content_type or 'not given'})")
+    entities = _checked_entities(seen)
+    checked = {seen.doctype}
+    for candidate in prolog.candidate_texts(raw):
+        other = prolog.inspect_prolog(candidate)
+        if other.doctype not in checked or other.stray is not None:
+            _checked_entities(other)
+            checked.add(other.doctype)
+    try:
+        body = prolog.expand_references(text[seen.root_at :], entities)
+    except prolog.UnsafeDoctype as unsafe:
+        raise _unsafe(seen, unsafe) from None
+    harmless = prolog.blank_prolog(text[: seen.root_at], seen) + body
+    netscape = "netscape" in seen.external_id.lower()
+    return (data if harmless == text else harmless.encode("utf-8")), netscape
+
+
+def _checked_entities(seen: prolog.Prolog) -> dict[str, str]:
+    try:
+        return prolog.check_doctype(seen)
+    except prolog.UnsafeDoctype as unsafe:
+        raise _unsafe(seen, unsafe) from None
+
+
+def _unsafe(seen: prolog.Prolog, unsafe: prolog.UnsafeDoctype) -> StageError:
+    return StageError(
+        "unsafe_xml",
+        f"the document's DTD ({(seen.declaration or '')[:80]!r}) {unsafe}; external, parameter and unparsed "
+        f"entities, and entities expanding past small limits, are refused",
+    )
 
 
 def _items_from_entries(

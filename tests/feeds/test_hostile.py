@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
+import feedparser
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +18,8 @@ from pipeline.feeds.parse import parse_feed
 from pipeline.records import StageError
 
 FEED_URL = "https://feed.example/news/rss.xml"
+FEEDS = Path(__file__).parent / "data" / "feeds"
+HARMLESS_DOCTYPES = json.loads((Path(__file__).parent / "data" / "harmless_doctypes.json").read_text(encoding="utf-8"))
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -91,18 +99,102 @@ def test_doctype_declared_utf7_is_refused():
 
 def test_doctype_behind_a_comment_that_mentions_a_tag_is_refused():
     # feedparser's own DOCTYPE stripping stops at the first "<word": this must not.
-    body = b'<?xml version="1.0"?><!-- <rss> --><!DOCTYPE rss [<!ENTITY x "y">]><rss version="2.0"><channel><title>&x;</title></channel></rss>'
+    body = b'<?xml version="1.0"?><!-- <rss> --><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>'
     assert refused(body).error_type == "unsafe_xml"
 
 
 def test_doctype_split_by_nul_bytes_is_refused():
-    body = b'<?xml version="1.0"?><!DOC\x00TYPE rss [<!ENTITY x "y">]><rss version="2.0"/>'
+    body = b'<?xml version="1.0"?><!DOC\x00TYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"/>'
     assert refused(body).error_type == "unsafe_xml"
 
 
-def test_parameter_entity_only_doctype_is_refused():
-    body = b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://169.254.169.254/evil.dtd"><rss version="2.0"/>'
-    assert refused(body).error_type == "unsafe_xml"
+@pytest.mark.parametrize(
+    ("subset", "reason_part"),
+    [
+        ('<!ENTITY % pe SYSTEM "http://169.254.169.254/evil.dtd"> %pe;', "parameter entity %pe"),
+        # feedparser's own test corpus has this one (wellformed/rdf/doctype_contains_entity_decl.xml).
+        ('<!ENTITY % HTMLlat1 PUBLIC "-//W3C//ENTITIES Latin 1 for XHTML//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml-lat1.ent"> %HTMLlat1;', "parameter entity"),
+        ("<!ENTITY % inner \"<!ENTITY x 'y'>\"> %inner;", "parameter entity %inner"),
+        ("%undeclared; <!ENTITY x 'y'>", "refers to a parameter entity"),
+        ('<!ENTITY x PUBLIC "-//Evil//EN" "http://169.254.169.254/latest/meta-data/">', "external entity x"),
+        ('<!NOTATION gif SYSTEM "image/gif"><!ENTITY pic SYSTEM "file:///etc/passwd" NDATA gif>', "unparsed entity pic"),
+        ('<!ENTITY a "&b;"><!ENTITY b "&c;"><!ENTITY c "&d;"><!ENTITY d "deep">', "nests entities"),
+        ('<!ENTITY loop "&loop;">', "in terms of itself"),
+        ('<!ENTITY wide "' + "x" * 20_000 + '">', "expanding to 20,000 characters"),
+        ('<!ENTITY x "y" junk>', "cannot read"),
+    ],
+)
+def test_harmful_internal_subsets_are_refused(subset: str, reason_part: str):
+    body = f'<?xml version="1.0"?><!DOCTYPE rss [{subset}]><rss version="2.0"><channel><item><link>https://feed.example/1</link></item></channel></rss>'
+    error = refused(body.encode())
+    assert error.error_type == "unsafe_xml"
+    assert reason_part in error.message
+
+
+def test_a_long_chain_of_entities_is_refused_quickly():
+    chain = "".join(f'<!ENTITY e{n} "&e{n + 1};">' for n in range(50_000)) + '<!ENTITY e50000 "end">'
+    started = time.perf_counter()
+    error = refused(f'<!DOCTYPE rss [{chain}]><rss version="2.0"><channel><title>&e0;</title></channel></rss>'.encode())
+    assert error.error_type == "unsafe_xml" and "nests entities" in error.message
+    assert time.perf_counter() - started < 5.0
+
+
+def test_many_references_to_a_small_entity_are_refused_past_the_total_limit():
+    # Each reference is allowed; together they would add 2 MB to the document (quadratic blowup).
+    refs = "&big;" * 200
+    body = f'<!DOCTYPE rss [<!ENTITY big "{"x" * 10_000}">]><rss version="2.0"><channel><title>{refs}</title></channel></rss>'
+    error = refused(body.encode())
+    assert error.error_type == "unsafe_xml" and "more than 1,048,576 characters" in error.message
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<!DOCTYPE rss [<!ENTITY x "y>]>',  # a literal never closed
+        '<!DOCTYPE rss [<!ENTITY x "y">] <!ENTITY z SYSTEM "file:///etc/passwd">',  # markup after the subset
+        '<!DOCTYPE rss <!ENTITY x SYSTEM "file:///etc/passwd">',  # markup in place of identifiers
+        '<!DOCTYPE rss><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>',  # a second DOCTYPE
+        '<!ENTITY x SYSTEM "file:///etc/passwd">',  # outside any DOCTYPE
+    ],
+)
+def test_declarations_outside_one_closed_doctype_are_refused(prolog: str):
+    body = f'<?xml version="1.0"?>{prolog}<rss version="2.0"><channel><title>&x;</title></channel></rss>'
+    assert refused(body.encode()).error_type == "unsafe_xml"
+
+
+def test_declarations_in_a_prolog_comment_are_never_expanded():
+    # feedparser's own DOCTYPE regexes read `<!ENTITY` even inside comments and hand the entity to its
+    # fallback parser, which expanded it 200 times into a 20 MB title before the prolog was blanked.
+    body = (
+        '<?xml version="1.0"?>\n<!--\n<!DOCTYPE feed [\n<!ENTITY a "' + "x" * 100_000 + '">\n]>\n-->\n'
+        '<rss version="2.0"><channel><item><title>' + "&a;" * 200 + "</title><link>https://feed.example/1</link></item></channel></rss>"
+    ).encode()
+    [item] = parse_feed(body, FEED_URL).items
+    assert len(item.title or "") < 1000
+
+
+# --- harmless DOCTYPEs: the items land -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(HARMLESS_DOCTYPES))
+def test_harmless_doctypes_keep_their_items(name: str):
+    expected = HARMLESS_DOCTYPES[name]
+    parsed = parse_feed((FEEDS / name).read_bytes(), FEED_URL)
+    assert parsed.version == expected["version"]
+    assert [(item.link, item.title, item.guid, item.summary) for item in parsed.items] == [tuple(i) for i in expected["items"]]
+    assert not [w for w in parsed.warnings if "malformed" in w]
+
+
+def test_doctype_identifiers_are_never_fetched():
+    """Neither we nor feedparser (which strips DOCTYPEs; xml.sax with external_ges off) fetch a DOCTYPE's DTD."""
+    with _RequestCounter() as (url, requests):
+        body = (
+            f'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Evil//DTD//EN" "{url}/evil.dtd" [<!NOTATION n SYSTEM "{url}/n">]>'
+            f'<rss version="2.0"><channel><item><link>https://feed.example/1</link></item></channel></rss>'
+        ).encode()
+        assert [item.link for item in parse_feed(body, FEED_URL).items] == ["https://feed.example/1"]
+        assert len(feedparser.parse(body).entries) == 1
+        assert requests == []
 
 
 def test_doctype_text_inside_cdata_is_item_content_not_a_declaration():
@@ -112,6 +204,31 @@ def test_doctype_text_inside_cdata_is_item_content_not_a_declaration():
     )
     [item] = parse_feed(body, FEED_URL).items
     assert item.link == "https://feed.example/1"
+
+
+class _RequestCounter:
+    """An HTTP server on 127.0.0.1 that records every path asked of it."""
+
+    def __enter__(self) -> tuple[str, list[str]]:
+        requests: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                requests.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self._server.server_address[1]}", requests
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 # --- not feeds ------------------------------------------------------------------------
@@ -136,6 +253,15 @@ def test_empty_body(body: bytes):
 def test_html_and_other_non_feeds_are_not_a_feed(body: bytes):
     error = refused(body, "text/html; charset=utf-8")
     assert error.error_type == "not_a_feed"
+
+
+@pytest.mark.parametrize("doctype", ["<!DOCTYPE html>", '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">'])
+def test_the_root_element_not_the_doctype_name_says_html(doctype: str):
+    feed = f'{doctype}<rss version="2.0"><channel><item><link>https://feed.example/1</link></item></channel></rss>'
+    assert len(parse_feed(feed.encode(), FEED_URL).items) == 1
+    page = f'{doctype}<html xmlns="http://www.w3.org/1999/xhtml"><body><a href="https://feed.example/1">x</a></body></html>'
+    error = refused(page.encode())
+    assert (error.error_type, error.message.startswith("an HTML page")) == ("not_a_feed", True)
 
 
 # --- broken but usable ------------------------------------------------------------------

@@ -394,3 +394,54 @@ def test_a_host_that_does_not_answer_does_not_hold_up_the_others():
         assert_every_feed_polled_ok(sources)
     finally:
         stop(servers)
+
+
+def test_poll_feeds_keeps_harmless_doctypes_and_refuses_hostile_ones():
+    """Issue 17: feeds with a harmless DOCTYPE land through PollFeeds; an entity bomb and an external entity do not."""
+    data = Path(__file__).parent / "data" / "feeds"
+    bomb = b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">' + b"".join(
+        b'<!ENTITY %c "&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;">' % ((ord("a") + n + 1,) + (ord("a") + n,) * 10) for n in range(8)
+    ) + b']><rss version="2.0"><channel><title>&i;</title></channel></rss>'
+    routes = {
+        f"/{name}": (200, {"Content-Type": "application/rss+xml"}, (data / name).read_bytes())
+        for name in ("doctype-xhtml-transitional.xml", "doctype-internal-entity.xml", "doctype-lowercase.xml")
+    }
+    routes["/bomb.xml"] = (200, {"Content-Type": "application/xml"}, bomb)
+    routes["/xxe.xml"] = (200, {"Content-Type": "application/xml"}, UNSAFE_FEED)
+
+    class Handler(_Handler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            status, headers, body = routes.get(self.path, (404, {}, b""))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        pipeline = TestPipeline(runner="FnApiRunner", options=PipelineOptions(runner="FnApiRunner"))
+        outputs = pipeline | beam.Create([FeedSource(f"{base}{path}") for path in sorted(routes)]) | PollFeeds(POLICY)
+        assert_that(
+            outputs.items | "Items" >> beam.Map(lambda item: (item.feed_url.rsplit("/", 1)[1], item.link, item.guid)),
+            equal_to(
+                [
+                    (name, f"https://news.example/{name[:-4]}/{n}", "tag:example.com,2006-05-04:/blog/" if (name, n) == ("doctype-internal-entity.xml", 1) else None)
+                    for name in ("doctype-xhtml-transitional.xml", "doctype-internal-entity.xml", "doctype-lowercase.xml")
+                    for n in (1, 2)
+                ]
+            ),
+            label="CheckItems",
+        )
+        assert_that(
+            outputs[DEAD_LETTERS] | "Errors" >> beam.Map(lambda letter: (letter.feed_url.rsplit("/", 1)[1], letter.error_type)),
+            equal_to([("bomb.xml", "unsafe_xml"), ("xxe.xml", "unsafe_xml")]),
+            label="CheckDeadLetters",
+        )
+        pipeline.run().wait_until_finish()
+    finally:
+        server.shutdown()
+        server.server_close()
