@@ -40,13 +40,14 @@ def step_msecs(result: Any) -> dict[str, int]:
 
 # Steps summed under one stage name, by the first path prefix that matches.
 STAGES = (
-    ("feeds", ("ListFeeds", "PollFeeds", "DedupeItems", "DropSeenItems", "LimitItems", "ReadSeenState",
-               "FeedListProblems")),
-    ("fetch", ("FetchPages",)),
-    ("extract", ("ExtractArticles",)),
+    ("feeds", ("ListFeeds", "IngestFeeds/PollFeeds", "IngestFeeds/DedupeItems", "IngestFeeds/DropSeenItems",
+               "IngestFeeds/LimitItems", "ReadSeenState", "FeedListProblems", "IngestFeeds/Count")),
+    ("fetch", ("IngestFeeds/FetchPages",)),
+    ("extract", ("IngestFeeds/ExtractArticles",)),
     ("enrich", ("EnrichAndWrite/EnrichArticles",)),
     ("write", ("EnrichAndWrite/StageArticles", "EnrichAndWrite/KeepOneCopy", "EnrichAndWrite/WriteArticles",
-               "EnrichAndWrite/WriteDeadLetters", "EnrichAndWrite/WriteSeenState",
+               "EnrichAndWrite/WriteDeadLetters", "EnrichAndWrite/WriteSeenState", "EnrichAndWrite/StampRunId",
+               "EnrichAndWrite/DropSeenArticles",
                "EnrichAndWrite/WriteManifest", "EnrichAndWrite/DeadLetterRows", "EnrichAndWrite/SeenRows")),
 )
 

@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pipeline.errors import EXIT_DATA, EXIT_FAILED, EXIT_OK, EXIT_STORAGE, EXIT_USAGE, UsageError
+
 USAGE = """wirebeam COMMAND [options] [Beam pipeline options]
 
 commands:
@@ -53,14 +55,16 @@ def _print_help() -> None:
 
 def cmd_run(argv: list[str], *, show_articles: bool = False) -> int:
     if "--streaming" in argv:
-        from pipeline.streaming import launch_streaming
+        from pipeline.streaming import launch_streaming, streaming_options_from
 
-        return launch_streaming(argv)
+        streaming_options_from(argv)  # a wrong runner or interval is said before the lock is taken
+        # Planning reads the state and may move an unfinished run's files: under the lock.
+        return _run_locked(argv, lambda: launch_streaming(argv))
 
     def run_job() -> int:
         from pipeline.run import run  # heavy: imported once the lock is ours
 
-        return _finish(*run(argv), show_articles=show_articles)
+        return _finish(*run(argv), argv, show_articles=show_articles)
 
     return _run_locked(argv, run_job)
 
@@ -95,11 +99,11 @@ def cmd_watch(argv: list[str]) -> int:
     parser.add_argument("--max-runs", type=int, default=None, help="stop after N runs (default: until stopped)")
     args, run_argv = parser.parse_known_args(argv)
     if any(a == "--run-id" or a.startswith("--run-id=") for a in run_argv):
-        raise ValueError("--run-id cannot be used with watch: each run gets its own id (its UTC start time)")
+        raise UsageError("--run-id cannot be used with watch: each run gets its own id (its UTC start time)")
     if "--streaming" in run_argv:
-        raise ValueError("--streaming is a job that never ends: use `wirebeam run --streaming` on Dataflow, not watch")
+        raise UsageError("--streaming is a job that never ends: use `wirebeam run --streaming` on Dataflow, not watch")
     outcome = watch(run_argv, parse_interval(args.every), max_runs=args.max_runs)
-    return 2 if outcome.exit_codes[-1:] == [2] else 0
+    return EXIT_USAGE if outcome.exit_codes[-1:] == [EXIT_USAGE] else EXIT_OK
 
 # --- end scheduled runs ---
 
@@ -112,21 +116,28 @@ def cmd_enrich(argv: list[str]) -> int:
                         "title, url, published_at, language")
     args, rest = parser.parse_known_args(argv)
     # Same output, same state, same lock as `wirebeam run`: the two must not overlap.
-    return _run_locked(rest, lambda: _finish(*run_enrich(args.input, rest)), command="wirebeam enrich")
+    return _run_locked(rest, lambda: _finish(*run_enrich(args.input, rest), rest), command="wirebeam enrich")
 
 
-def _finish(plan, result, *, show_articles: bool = False) -> int:
+def _finish(plan, result, argv: list[str], *, show_articles: bool = False) -> int:
     from apache_beam.runners.runner import PipelineState
 
     from pipeline.report import format_summary
     from pipeline.sinks.manifest import manifest_path, read_manifest
 
     state = result.wait_until_finish()
+    if plan.dry_run:  # nothing was written: describe the translated job instead of reading a manifest
+        from pipeline.dry_run import describe_dry_run
+
+        print(describe_dry_run(plan, result, argv))
+        return EXIT_OK
     location = manifest_path(plan.output, plan.run_id)
     if state not in (PipelineState.DONE, None) and str(state) != "DONE":
         print(f"wirebeam run {plan.run_id} ended in state {state}; nothing is final until {location} exists.", file=sys.stderr)
-        return 1
-    manifest = read_manifest(location)
+        return EXIT_FAILED
+    from pipeline.state.store import store_call
+
+    manifest = store_call("read", location, lambda: read_manifest(location))
     print(format_summary(manifest, location))
     if show_articles and manifest["files"]["articles"]:
         from pipeline.report import format_articles_table
@@ -193,18 +204,52 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(verbose="--verbose" in rest)
     if command != "watch":  # watch passes it on to every run it starts
         rest = [a for a in rest if a != "--verbose"]
-    try:  # a missing spaCy model is a ValueError too (ModelNotInstalled), raised before any work
-        return COMMANDS[command](rest)
-    except (ValueError, FileNotFoundError, PermissionError) as error:
-        print(f"wirebeam {command}: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # a clear last word instead of a bare traceback
-        from pipeline.records import StageError
+    return run_command(command, rest)
 
-        if isinstance(error, StageError):
-            print(f"wirebeam {command}: {error.message}", file=sys.stderr)
-            return 2
-        raise
+
+def run_command(command: str, rest: list[str]) -> int:
+    """Run one command; its exit code says what happened (pipeline/errors.py)."""
+    from pipeline.enrich.model import ModelNotInstalled
+    from pipeline.errors import StoreUnavailable
+    from pipeline.records import StageError
+
+    try:
+        return COMMANDS[command](rest)
+    except (UsageError, ModelNotInstalled, FileNotFoundError) as error:
+        print(f"wirebeam {command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except StageError as error:  # the feed list named by --feeds: unreadable or unusable
+        print(f"wirebeam {command}: {error.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except (StoreUnavailable, PermissionError) as error:
+        print(f"wirebeam {command}: {error}", file=sys.stderr)
+        return EXIT_STORAGE
+    except Exception as error:  # noqa: BLE001 - the traceback first (for diagnosis), then a clear last word
+        import traceback
+
+        traceback.print_exc()
+        if _is_data_error(error):
+            print(f"wirebeam {command}: a file could not be read: {type(error).__name__}: {error}\n"
+                  "  the traceback above names it; move that file aside (or restore it) and run again.",
+                  file=sys.stderr)
+            return EXIT_DATA
+        print(f"wirebeam {command}: the run failed: {type(error).__name__}: {error}\n"
+              "  it wrote no manifest, so the next run moves its files aside and fetches its articles again.",
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _is_data_error(error: BaseException) -> bool:
+    """A file in the output or state that is not what it should be (Arrow's errors, anywhere in the chain)."""
+    import pyarrow as pa
+
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, pa.ArrowException):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 if __name__ == "__main__":

@@ -40,10 +40,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from pipeline.errors import EXIT_LOCKED, EXIT_USAGE, UsageError
+
 log = logging.getLogger(__name__)
 
 LOCK_FILE_NAME = "run.lock"
-EXIT_LOCKED = 3  # "another run holds the state": not a failure of this run, nothing was done
 
 _INTERVAL_PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -54,7 +55,7 @@ def state_location(output: str, state: str | None) -> str:
     if state:
         return state.rstrip("/")
     if not output:
-        raise ValueError("--output is required: the folder to write articles/, dead_letters/ and runs/ into")
+        raise UsageError("--output is required: the folder to write articles/, dead_letters/ and runs/ into")
     return output.rstrip("/") + "/state"
 
 
@@ -229,10 +230,10 @@ def parse_interval(text: str) -> timedelta:
     else:
         parts = _INTERVAL_PART.findall(cleaned)
         if not parts or "".join(n + u for n, u in parts) != cleaned:
-            raise ValueError(f"--every {text!r} is not an interval: use e.g. 15m, 1h, 1h30m, 90s")
+            raise UsageError(f"--every {text!r} is not an interval: use e.g. 15m, 1h, 1h30m, 90s")
         seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
     if seconds <= 0:
-        raise ValueError(f"--every {text!r} must be longer than zero")
+        raise UsageError(f"--every {text!r} must be longer than zero")
     return timedelta(seconds=seconds)
 
 
@@ -273,7 +274,7 @@ def watch(
             started = clock()
             code = run_once(run_argv)
             codes.append(code)
-            if code == 2:
+            if code == EXIT_USAGE:
                 log.error("wirebeam watch: the run's options are wrong (exit 2); stopping")
                 break
             if code == EXIT_LOCKED:

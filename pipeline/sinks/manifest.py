@@ -12,7 +12,7 @@ import json
 import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -20,12 +20,16 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.records import DeadLetter
 from pipeline.sinks.parquet import WrittenFile
 from pipeline.sinks.schema import ARTICLE_SCHEMA_VERSION, DEAD_LETTER_SCHEMA_VERSION
+from pipeline.sinks.windows import output_run_id, window_fields
 
 # Stage counters, in the order of the data's journey.
 STAGE_COUNTERS = (
-    "items_seen", "items_already_written", "items_queued", "pages_fetched", "extracted", "distinct_articles",
-    "duplicate_copies", "articles_already_written", "enriched", "not_enriched", "written",
+    "items_seen", "items_already_written", "items_in_flight", "items_queued", "pages_fetched", "extracted",
+    "distinct_articles", "duplicate_copies", "articles_already_written", "articles_in_flight", "enriched",
+    "not_enriched", "written",
 )
+# items_in_flight / articles_in_flight: streaming only, work a recent window let through
+# whose output is not in the seen state yet (state/live.py); it is not done twice.
 
 
 def manifest_path(output: str, run_id: str) -> str:
@@ -129,51 +133,70 @@ def read_manifest(path: str) -> dict[str, Any]:
         return json.loads(source.read().decode("utf-8"))
 
 
-class WriteManifestFn(beam.DoFn):
-    """Runs once, after every file is written (its side inputs wait for them)."""
+def gathered_facts(gathered: dict[str, Iterable[Any]]) -> dict[str, Any]:
+    """What CoGroupByKey gathered for one run -> build_manifest's keyword arguments."""
+    return {
+        "counts": list(gathered.get("counts", ())),
+        "feed_statuses": list(gathered.get("feed_status", ())),
+        "files": list(gathered.get("files", ())),
+    }
 
-    def __init__(self, output: str, run: dict[str, Any], cleanup: tuple[str, ...] = ()) -> None:
+
+class WriteManifestFn(beam.DoFn):
+    """Once per run (the whole job in batch, each window in streaming), after every file of it:
+    deletes the run's temp rows, then writes `OUTPUT/runs/<run id>.json`."""
+
+    def __init__(self, output: str, run: dict[str, Any]) -> None:
         self._output = output
         self._run = run
-        self._cleanup = cleanup
 
-    def process(self, _unused, counts, feed_statuses, files):
-        from pipeline.sinks.staging import delete_staging
+    def process(self, element: tuple[Any, dict[str, Iterable[Any]]], window=beam.DoFn.WindowParam) -> Iterator[str]:
+        from pipeline.sinks.staging import delete_staging, staging_folder
 
-        for folder in self._cleanup:  # every data file is final by now: temp rows are garbage
-            delete_staging(folder)
+        _key, gathered = element
+        run_id = output_run_id(self._run["run_id"], window)
+        delete_staging(staging_folder(self._output, run_id))  # every data file is final by now
         document = build_manifest(
-            run=self._run,
-            counts=counts,
-            feed_statuses=feed_statuses,
-            files=files,
+            run={**self._run, "run_id": run_id, **window_fields(self._run["run_id"], window)},
             finished_at=datetime.now(timezone.utc),
+            **gathered_facts(gathered),
         )
-        path = manifest_path(self._output, self._run["run_id"])
+        path = manifest_path(self._output, run_id)
         write_json_atomically(path, document)
         yield path
 
 
 class WriteManifest(beam.PTransform):
-    """Counts facts, waits for the written files, and writes the manifest."""
+    """(facts, feed statuses, written files) -> one manifest per run; emits its path.
 
-    def __init__(self, output: str, run: dict[str, Any], cleanup: tuple[str, ...] = ()) -> None:
+    Facts are counted per window, then gathered with the statuses and files of
+    the same window by one CoGroupByKey: it fires once every file of the
+    window is written, so the manifest is last. `bounded`: a batch job writes
+    its manifest even when nothing at all came in (an empty run is a finished
+    run); a streaming window with no input has nothing to report.
+    """
+
+    def __init__(self, output: str, run: dict[str, Any], *, bounded: bool = True) -> None:
         super().__init__()
         self._output = output
         self._run = run
-        self._cleanup = tuple(cleanup)
+        self._bounded = bounded
 
     def expand(self, inputs):
         facts, feed_statuses, files = inputs
-        counts = facts | "CountFacts" >> beam.combiners.Count.PerElement()
-        pipeline = facts.pipeline
+        gathered = {
+            "counts": facts | "CountFacts" >> beam.combiners.Count.PerElement() | "CountsByRun" >> beam.Map(_by_run),
+            "feed_status": feed_statuses | "StatusByRun" >> beam.Map(_by_run),
+            "files": files | "FilesByRun" >> beam.Map(_by_run),
+        }
+        if self._bounded:
+            gathered["once"] = facts.pipeline | "Once" >> beam.Create([(None, None)])
         return (
-            pipeline
-            | "Once" >> beam.Create([None])
-            | "Write" >> beam.ParDo(
-                WriteManifestFn(self._output, self._run, self._cleanup),
-                counts=beam.pvalue.AsList(counts),
-                feed_statuses=beam.pvalue.AsList(feed_statuses),
-                files=beam.pvalue.AsList(files),
-            )
+            gathered
+            | "GatherRun" >> beam.CoGroupByKey()
+            | "Write" >> beam.ParDo(WriteManifestFn(self._output, self._run))
         )
+
+
+def _by_run(value: Any) -> tuple[None, Any]:
+    return (None, value)

@@ -23,6 +23,8 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from pipeline.sinks.windows import output_run_id
+
 ROWS_PER_BATCH = 500  # rows converted to Arrow at a time: bounds memory per file
 
 
@@ -111,7 +113,8 @@ def _batched(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
 
 
 class WritePartitionFileFn(beam.DoFn):
-    """Writes one (date, shard) group of rows as one Parquet file."""
+    """Writes one (date, shard) group of rows as one Parquet file, named after
+    the run of the group's window (see sinks/windows.py)."""
 
     def __init__(self, kind: str, base: str, schema: pa.Schema, run_id: str) -> None:
         self._kind = kind
@@ -124,9 +127,11 @@ class WritePartitionFileFn(beam.DoFn):
     def write(self, path: str, rows: Iterable[Any]) -> int:
         return write_parquet_file(path, rows, self._schema)
 
-    def process(self, element: tuple[tuple[str, int], Iterable[Any]]) -> Iterator[WrittenFile]:
+    def process(
+        self, element: tuple[tuple[str, int], Iterable[Any]], window=beam.DoFn.WindowParam
+    ) -> Iterator[WrittenFile]:
         (date, shard), rows = element
-        path = partition_file_path(self._base, date, self._run_id, shard)
+        path = partition_file_path(self._base, date, output_run_id(self._run_id, window), shard)
         count = self.write(path, rows)
         self._files.inc()
         self._rows.inc(count)

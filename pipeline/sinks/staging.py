@@ -39,6 +39,7 @@ from pipeline.sinks.parquet import (
     shard_of,
     write_parquet_atomically,
 )
+from pipeline.sinks.windows import output_run_id
 
 STAGING_FOLDER = "_temporary"
 ROWS_PER_GROUP = 64  # rows buffered per open temp file: bounds a worker's memory, not the run's
@@ -96,27 +97,33 @@ class _StagedFile:
 class StageRowsFn(beam.DoFn):
     """Rows -> temp Parquet files of this bundle; emits one claim per row.
 
+    Files go under the temp folder of the run of the row's window
+    (`OUTPUT/_temporary/<run id>/<name>/`), so a streaming window's manifest
+    can delete its own temp rows without touching a window still going.
     A claim leaves before its file is closed, but nothing reads a staged file
     before the GroupByKey after this step, i.e. after the bundle committed;
     a failed attempt's claims are discarded with its outputs, and its files
     are never read."""
 
-    def __init__(self, folder: str, schema: pa.Schema, date_column: str) -> None:
-        self._folder = folder
+    def __init__(self, output: str, run_id: str, name: str, schema: pa.Schema, date_column: str) -> None:
+        self._output = output
+        self._run_id = run_id
+        self._name = name
         self._schema = schema
         self._date_column = date_column
         self._staged = Metrics.counter("write", "rows_staged")
 
     def start_bundle(self) -> None:
         self._abandon()
-        self._open: dict[str, _StagedFile] = {}
+        self._open: dict[tuple[str, str], _StagedFile] = {}
 
-    def process(self, row: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def process(self, row: dict[str, Any], window=beam.DoFn.WindowParam) -> Iterator[dict[str, Any]]:
         date = partition_date(row[self._date_column])
-        staged = self._open.get(date)
+        folder = FileSystems.join(staging_folder(self._output, output_run_id(self._run_id, window)), self._name)
+        staged = self._open.get((folder, date))
         if staged is None:
-            path = FileSystems.join(self._folder, f"date={date}", f"{uuid.uuid4().hex}.parquet")
-            staged = self._open[date] = _StagedFile(path, self._schema)
+            path = FileSystems.join(folder, f"date={date}", f"{uuid.uuid4().hex}.parquet")
+            staged = self._open[(folder, date)] = _StagedFile(path, self._schema)
         index = staged.add(row)
         self._staged.inc()
         yield claim_of(row, staged.path, index, date)
@@ -191,16 +198,20 @@ class FinalizePartitionFn(WritePartitionFileFn):
 
 
 class StageRows(beam.PTransform):
-    """Rows -> claims (their rows wait in temp files under `folder`)."""
+    """Rows -> claims (their rows wait in temp files of their run's temp folder, under `name`)."""
 
-    def __init__(self, folder: str, schema: pa.Schema, *, date_column: str) -> None:
+    def __init__(self, output: str, run_id: str, name: str, schema: pa.Schema, *, date_column: str) -> None:
         super().__init__()
-        self._folder = folder
+        self._output = output
+        self._run_id = run_id
+        self._name = name
         self._schema = schema
         self._date_column = date_column
 
     def expand(self, rows):
-        return rows | "StageRows" >> beam.ParDo(StageRowsFn(self._folder, self._schema, self._date_column))
+        return rows | "StageRows" >> beam.ParDo(
+            StageRowsFn(self._output, self._run_id, self._name, self._schema, self._date_column)
+        )
 
 
 class FinalizePartitions(beam.PTransform):
@@ -247,11 +258,10 @@ STALE_STAGING_SECONDS = 48 * 3600  # a run's temp folder untouched this long bel
 
 def staged_runs(output: str) -> dict[str, float]:
     """Run id -> newest modification time (epoch s) of its staged files."""
+    from pipeline.state.store import store_call
+
     pattern = FileSystems.join(output, STAGING_FOLDER, "*", "*", "date=*", "*.parquet")
-    try:
-        matched = FileSystems.match([pattern])[0].metadata_list
-    except (IOError, OSError):
-        return {}
+    matched = store_call("list", pattern, lambda: FileSystems.match([pattern])[0].metadata_list)
     prefix = FileSystems.join(output, STAGING_FOLDER).rstrip("/") + "/"
     newest: dict[str, float] = {}
     for metadata in matched:

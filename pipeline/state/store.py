@@ -17,13 +17,26 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 
+from pipeline.errors import StoreUnavailable
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# A listing that fails is retried briefly, then the run stops: a store that is
+# down for a moment must never look empty (every finished run would then look
+# unfinished and be moved aside). A call that hangs (no network: the GCS client
+# retries for many minutes) is given up after STORE_CALL_SECONDS.
+STORE_ATTEMPTS = 3
+STORE_CALL_SECONDS = 20.0
+STORE_BACKOFF_SECONDS = (1.0, 3.0)
 
 SEEN_SCHEMA = pa.schema(
     [
@@ -49,11 +62,50 @@ def seen_folder(root: str) -> str:
     return FileSystems.join(root, "seen")
 
 
-def _match(pattern: str) -> list[str]:
-    try:
-        return [m.path for m in FileSystems.match([pattern])[0].metadata_list]
-    except Exception:  # no such folder yet: nothing matches
-        return []
+def call_with_deadline(fn: Callable[[], T], seconds: float) -> T:
+    """fn() on a helper thread, given up (TimeoutError) after `seconds`; the thread is left to end on its own."""
+    outcome: list = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, fn()))
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            outcome.append((False, error))
+
+    thread = threading.Thread(target=target, name="wirebeam-store", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        raise TimeoutError(f"no answer in {seconds:g} s")
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+def store_call(action: str, location: str, fn: Callable[[], T], *, attempts: int = STORE_ATTEMPTS,
+               seconds: float = STORE_CALL_SECONDS, sleep: Callable[[float], None] = time.sleep) -> T:
+    """fn(), retried briefly on any error; StoreUnavailable (naming `location`) when it keeps failing.
+    A call that hangs is not retried: a store that does not answer in `seconds` is unreachable."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return call_with_deadline(fn, seconds)
+        except TimeoutError as error:
+            raise StoreUnavailable(action, location, error) from None
+        except Exception as error:  # noqa: BLE001 - any failure to list is an error, never "empty"
+            if attempt == attempts:
+                raise StoreUnavailable(action, location, f"{type(error).__name__}: {error}") from error
+            log.warning("could not %s %s (%s); retrying", action, location, error)
+            sleep(STORE_BACKOFF_SECONDS[min(attempt, len(STORE_BACKOFF_SECONDS)) - 1])
+    raise AssertionError("unreachable")
+
+
+def match_files(pattern: str) -> list[str]:
+    """Paths matching `pattern`; [] when its folder does not exist yet (FileSystems.match says so
+    without raising). Any error is retried briefly, then raised as StoreUnavailable."""
+    return store_call(
+        "list", pattern, lambda: [m.path for m in FileSystems.match([pattern])[0].metadata_list]
+    )
 
 
 def run_id_of(path: str) -> str | None:
@@ -65,7 +117,7 @@ def run_id_of(path: str) -> str | None:
 def finished_run_ids(output: str) -> set[str]:
     return {
         path.rsplit("/", 1)[-1][: -len(".json")]
-        for path in _match(FileSystems.join(output, "runs", "*.json"))
+        for path in match_files(FileSystems.join(output, "runs", "*.json"))
     }
 
 
@@ -73,7 +125,7 @@ def run_files(output: str, root: str) -> list[str]:
     """Every data and state file written by any run."""
     patterns = [FileSystems.join(output, folder, "date=*", "*.parquet") for folder in DATA_FOLDERS]
     patterns.append(FileSystems.join(seen_folder(root), "date=*", "*.parquet"))
-    return sorted(path for pattern in patterns for path in _match(pattern))
+    return sorted(path for pattern in patterns for path in match_files(pattern))
 
 
 @dataclass(frozen=True)
@@ -107,8 +159,8 @@ def quarantine_incomplete(output: str, paths: Iterable[str]) -> list[str]:
         try:
             FileSystems.mkdirs(target.rsplit("/", 1)[0])
         except (IOError, OSError):
-            pass
-        FileSystems.rename([path], [target])
+            pass  # exists already, or object stores have no folders
+        store_call("move", path, lambda path=path, target=target: FileSystems.rename([path], [target]))
         moved.append(target)
     if moved:
         log.warning("moved %d file(s) of unfinished runs to %s", len(moved), FileSystems.join(output, INCOMPLETE_FOLDER))
@@ -134,11 +186,10 @@ def latest_manifest(output: str, root: str) -> dict | None:
     import json
 
     newest: tuple[str, dict] | None = None
-    for path in _match(FileSystems.join(output, "runs", "*.json")):
+    for path in match_files(FileSystems.join(output, "runs", "*.json")):
         try:
-            with FileSystems.open(path) as source:
-                manifest = json.loads(source.read().decode("utf-8"))
-        except (OSError, ValueError):
+            manifest = json.loads(store_call("read", path, lambda path=path: _read_bytes(path)).decode("utf-8"))
+        except ValueError:  # a damaged manifest: that run's validators are not used, nothing else changes
             log.warning("unreadable manifest %s ignored", path)
             continue
         if manifest.get("state") != root:
@@ -147,6 +198,11 @@ def latest_manifest(output: str, root: str) -> dict | None:
         if newest is None or finished > newest[0]:
             newest = (finished, manifest)
     return newest[1] if newest else None
+
+
+def _read_bytes(path: str) -> bytes:
+    with FileSystems.open(path) as source:
+        return source.read()
 
 
 def feed_validators(manifest: dict | None) -> dict[str, tuple[str | None, str | None]]:

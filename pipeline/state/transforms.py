@@ -133,8 +133,17 @@ def split_seen(element: Any, key, seen: SeenSet) -> Iterator[Any]:
         yield element
 
 
+class SeenSplit(NamedTuple):
+    """Work split by the seen state: new work, work a finished run already wrote, and
+    (streaming only) work let through so recently that it is not tried again yet."""
+
+    unseen: Any
+    already_seen: Any
+    deferred: Any = None
+
+
 class DropSeen(beam.PTransform):
-    """Elements whose key is in the seen state go to 'already_seen'; the rest on.
+    """Elements whose key is in the seen state go to `already_seen`; the rest on (SeenSplit).
 
     `key` maps an element to its join key (a canonical URL or an article id);
     `seen` is a single-element PCollection holding a SeenSet of such keys.
@@ -145,10 +154,23 @@ class DropSeen(beam.PTransform):
         self._seen = seen
         self._key = key
 
-    def expand(self, work):
-        return work | "KeepUnseen" >> beam.FlatMap(
+    def expand(self, work) -> SeenSplit:
+        split = work | "KeepUnseen" >> beam.FlatMap(
             split_seen, self._key, seen=beam.pvalue.AsSingleton(self._seen)
         ).with_outputs(ALREADY_SEEN, main="unseen")
+        return SeenSplit(split.unseen, split[ALREADY_SEEN])
+
+
+class SnapshotSeen:
+    """The batch job's seen state: what finished runs wrote, read once as the run
+    starts (the run lock keeps it true for the whole run), as side inputs."""
+
+    def __init__(self, sets: SeenSets) -> None:
+        self._sets = sets
+
+    def drop(self, kind: str, key) -> beam.PTransform:
+        """A step splitting work by `kind` ("url_key" or "article_id") of the seen state."""
+        return DropSeen(self._sets.url_keys if kind == "url_key" else self._sets.article_ids, key)
 
 
 def item_key(item: FeedItem) -> str:

@@ -88,9 +88,11 @@ def test_batch_job_has_the_pipeline_steps(batch_job):
     plan, job = batch_job
     assert job.proto.type_.name == "JOB_TYPE_BATCH"
     steps = names(job)
-    for step in ("ListFeeds", "PollFeeds/PollFeed", "DedupeItems", "FetchPages/FetchHostQueues", "ExtractArticles",
+    for step in ("ListFeeds", "IngestFeeds/PollFeeds", "IngestFeeds/DedupeItems", "IngestFeeds/DropSeenItems",
+                 "IngestFeeds/FetchPages/FetchHostQueues", "IngestFeeds/ExtractArticles",
                  "EnrichAndWrite/EnrichArticles", "EnrichAndWrite/StageArticles/StageRows",
-                 "EnrichAndWrite/KeepOneCopy/ChooseCopy", "EnrichAndWrite/WriteArticles/WriteFiles",
+                 "EnrichAndWrite/KeepOneCopy/ChooseCopy", "EnrichAndWrite/DropSeenArticles",
+                 "EnrichAndWrite/WriteArticles/WriteFiles", "EnrichAndWrite/WriteSeenState/WriteFiles",
                  "EnrichAndWrite/WriteDeadLetters/WriteFiles", "EnrichAndWrite/WriteManifest/Write"):
         assert step in steps, step
     assert plan.feeds and plan.feeds[0].url.endswith("/rss/world.xml")
@@ -141,7 +143,7 @@ def test_outputs_are_gcs_paths_and_no_local_path_is_baked_in(batch_job, tmp_path
     assert len(writers) == 3  # articles, dead letters, seen state
     assert all(fn._base.startswith("gs://wirebeam-test-bucket/") for fn in writers)
     stagers = [fn for _n, fn, _p in pardo_dofns(job) if type(fn).__name__ == "StageRowsFn"]
-    assert [fn._folder for fn in stagers] == [f"{OUTPUT}/_temporary/{_plan.run_id}/articles"]
+    assert [(fn._output, fn._run_id, fn._name) for fn in stagers] == [(OUTPUT, _plan.run_id, "articles")]
 
 
 def test_streaming_job_is_unbounded_with_state_and_windows(streaming_job):
@@ -149,14 +151,21 @@ def test_streaming_job_is_unbounded_with_state_and_windows(streaming_job):
     assert job.proto.type_.name == "JOB_TYPE_STREAMING"
     steps = names(job)
     assert "PollTicks" in steps and "StreamingIngest/FixedWindows" in steps
-    assert "StreamingIngest/NewItems/FirstSeen" in steps and "StreamingIngest/NewArticles/FirstSeen" in steps
-    assert "StreamingIngest/WriteManifest" in steps
+    # the same graph as batch (job.py), with the live seen state: the store, then a lease
+    for step in ("StreamingIngest/IngestFeeds/DropSeenItems/DropWritten",
+                 "StreamingIngest/IngestFeeds/DropSeenItems/LeaseUnseen/Lease",
+                 "StreamingIngest/EnrichAndWrite/DropSeenArticles/LeaseUnseen/Lease",
+                 "StreamingIngest/EnrichAndWrite/WriteSeenState/WriteFiles",
+                 "StreamingIngest/EnrichAndWrite/WriteManifest/Write"):
+        assert step in steps, step
+    batch_steps = {name for name in steps if name.startswith("StreamingIngest/EnrichAndWrite/")}
+    assert len(batch_steps) > 20
     pcollections = job.proto_pipeline.components.pcollections.values()
     assert any(pc.is_bounded == beam_runner_api_pb2.IsBounded.UNBOUNDED for pc in pcollections)
-    stateful = [p for _name, fn, p in pardo_dofns(job) if type(fn).__name__ == "FirstSeenFn"]
+    stateful = [p for _name, fn, p in pardo_dofns(job) if type(fn).__name__ == "LeaseFn"]
     assert len(stateful) == 2
     for payload in stateful:
-        assert set(payload.state_specs) == {"first_seen_micros"} and set(payload.timer_family_specs) == {"ts-expire"}  # Beam prefixes timer ids
+        assert set(payload.state_specs) == {"leased_until_micros"} and set(payload.timer_family_specs) == {"ts-expire"}  # Beam prefixes timer ids
     windows = {
         beam_runner_api_pb2.WindowingStrategy.FromString(ws.SerializeToString()).window_fn.urn
         for ws in job.proto_pipeline.components.windowing_strategies.values()

@@ -95,3 +95,17 @@ def test_cli_watch_passes_verbose_on_to_its_runs(monkeypatch):
     monkeypatch.setattr(pipeline.schedule, "watch", fake_watch)
     assert main(["watch", "--every", "15m", "--max-runs", "1", "--verbose", "--feeds", "f", "--output", "o"]) == 0
     assert seen == [["--verbose", "--feeds", "f", "--output", "o"]]
+
+
+def test_watch_goes_on_after_an_unreachable_store_and_a_data_error_and_says_so(caplog):
+    from pipeline.errors import EXIT_DATA, EXIT_STORAGE
+
+    clock = FakeClock()
+    codes = iter([EXIT_STORAGE, EXIT_DATA, 0])
+    with caplog.at_level("WARNING", logger="pipeline.schedule"):
+        outcome = watch([], timedelta(seconds=1), max_runs=3, runner=lambda argv: next(codes), clock=clock,
+                        sleep=clock.sleep)
+    assert outcome.exit_codes == [EXIT_STORAGE, EXIT_DATA, 0]
+    said = [r.getMessage() for r in caplog.records]
+    assert any("exit code 4; trying again next slot" in m for m in said)
+    assert any("exit code 5; trying again next slot" in m for m in said)

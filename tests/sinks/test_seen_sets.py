@@ -91,7 +91,7 @@ def test_pipeline_reads_seen_files_and_drops_seen_work(tmp_path):
         split = p | "Urls" >> beam.Create(urls) | "Drop" >> DropSeen(seen.url_keys, key=lambda url: url)
         ids = p | "Ids" >> beam.Create(["id1", "id3", "id9"]) | "DropIds" >> DropSeen(seen.article_ids, key=lambda i: i)
         assert_that(split.unseen, equal_to(["https://x.org/new", "https://x.org/newer"]), label="unseen")
-        assert_that(split[ALREADY_SEEN], equal_to(["https://x.org/1-print", "https://x.org/2"]), label="seen")
+        assert_that(split.already_seen, equal_to(["https://x.org/1-print", "https://x.org/2"]), label="seen")
         assert_that(ids.unseen, equal_to(["id9"]), label="new ids")
         assert_that(seen.url_keys | beam.Map(len), equal_to([4]), label="four url keys")
 
@@ -101,7 +101,7 @@ def test_pipeline_with_no_seen_files_drops_nothing():
         seen = p | "Seen" >> ReadSeenSets([])
         split = p | beam.Create(["https://x.org/a"]) | DropSeen(seen.url_keys, key=lambda url: url)
         assert_that(split.unseen, equal_to(["https://x.org/a"]), label="unseen")
-        assert_that(split[ALREADY_SEEN], equal_to([]), label="seen")
+        assert_that(split.already_seen, equal_to([]), label="seen")
 
 
 def test_columns_are_hashed_a_bounded_chunk_at_a_time():

@@ -26,7 +26,7 @@ from pipeline.sinks.staging import (
     staging_folder,
     write_partition_from_staged,
 )
-from pipeline.state.transforms import ALREADY_SEEN, SeenSet
+from apache_beam.transforms.window import GlobalWindow, IntervalWindow
 
 T0 = datetime(2026, 3, 24, 12, 0, tzinfo=timezone.utc)
 SCHEMA = pa.schema(
@@ -49,11 +49,11 @@ def row(article_id: str, url: str | None = None, *, day: int = 0, words: int = 1
     }
 
 
-def stage(folder: str, rows: list[dict]) -> list[dict]:
-    fn = StageRowsFn(folder, SCHEMA, "published_at")
+def stage(output: str, rows: list[dict], run_id: str = "r1", window=GlobalWindow()) -> list[dict]:
+    fn = StageRowsFn(output, run_id, "articles", SCHEMA, "published_at")
     fn.setup()
     fn.start_bundle()
-    claims = [claim for r in rows for claim in fn.process(r)]
+    claims = [claim for r in rows for claim in fn.process(r, window=window)]
     fn.finish_bundle()
     return claims
 
@@ -72,6 +72,7 @@ def test_stage_dofn_streams_rows_into_one_temp_file_per_date(tmp_path):
     assert [c["article_id"] for c in claims] == [r["article_id"] for r in rows]
     files = sorted(tmp_path.rglob("*.parquet"))
     assert sorted(f.parent.name for f in files) == ["date=2026-03-24", "date=2026-03-25"]
+    assert {f.parent.parent for f in files} == {tmp_path / "_temporary" / "r1" / "articles"}
     for path in files:
         staged = pq.ParquetFile(path)
         assert staged.metadata.num_rows == 75
@@ -108,33 +109,41 @@ def test_partition_from_two_staged_files_is_atomic(tmp_path):
     assert sorted(p.name for p in (tmp_path / "articles" / "date=2026-03-24").iterdir()) == ["r1-0.parquet"]
 
 
-def test_choose_copy_keeps_the_canonical_page_and_honours_the_seen_state():
+def test_a_window_stages_into_the_temp_folder_of_its_own_run(tmp_path):
+    window = IntervalWindow(1_700_000_040, 1_700_000_100)  # 2023-11-14T22:14:00Z
+    claims = stage(str(tmp_path), [row("a")], run_id="s1", window=window)
+    assert claims[0]["staged_path"].startswith(str(tmp_path / "_temporary" / "s1-20231114T221400Z" / "articles"))
+
+
+def test_choose_copy_keeps_the_canonical_page():
     canonical = claim_of(row("a", "https://x.test/a", words=5), "f", 0, "d")
     http_copy = claim_of(row("a", "http://x.test/a", words=500), "f", 1, "d")
     out = list(choose_copy([http_copy, canonical]))
     assert out[-1] == canonical
     assert [o.tag for o in out[:-1]] == [DUPLICATES] and out[0].value == http_copy
-
-    seen = list(choose_copy([http_copy, canonical], seen=True))
-    assert {(o.tag, o.value["url"]) for o in seen} == {(DUPLICATES, "http://x.test/a"), (ALREADY_SEEN, "https://x.test/a")}
-    assert list(choose_copy([], seen=True)) == []
+    assert list(choose_copy([])) == []
 
 
 def test_pipeline_writes_one_copy_per_unseen_article_and_ignores_orphans(tmp_path):
+    from pipeline.state.transforms import DropSeen, SeenSet
+
     output = str(tmp_path)
-    folder = staging_folder(output, "r1") + "/articles"
     # A failed bundle attempt's file: staged, never claimed downstream.
-    stage(folder, [row("orphan")])
+    stage(output, [row("orphan")])
     rows = [row(f"a{i}", day=i % 3) for i in range(40)]
     rows += [row("a1", "http://x.test/a1", day=1, words=999), row("old", day=2)]
 
     with TestPipeline(runner="FnApiRunner") as p:
-        claims = p | beam.Create(rows) | "Stage" >> StageRows(folder, SCHEMA, date_column="published_at")
-        chosen = claims | KeepOneCopy(p | "Seen" >> beam.Create([SeenSet.of(["old", "never-fetched"])]))
-        written = chosen.kept | FinalizePartitions("articles", f"{output}/articles", SCHEMA, "r1", key_column="article_id")
+        claims = p | beam.Create(rows) | "Stage" >> StageRows(output, "r1", "articles", SCHEMA,
+                                                               date_column="published_at")
+        copies = claims | KeepOneCopy()
+        seen = p | "Seen" >> beam.Create([SeenSet.of(["old", "never-fetched"])])
+        chosen = copies.kept | DropSeen(seen, key=lambda claim: claim["article_id"])
+        written = chosen.unseen | FinalizePartitions("articles", f"{output}/articles", SCHEMA, "r1",
+                                                     key_column="article_id")
         assert_that(written | beam.Map(lambda f: f.rows) | beam.CombineGlobally(sum), equal_to([40]), label="rows")
-        assert_that(chosen[ALREADY_SEEN] | beam.Map(lambda c: c["article_id"]), equal_to(["old"]), label="seen")
-        assert_that(chosen[DUPLICATES] | beam.Map(lambda c: c["url"]), equal_to(["http://x.test/a1"]), label="dups")
+        assert_that(chosen.already_seen | beam.Map(lambda c: c["article_id"]), equal_to(["old"]), label="seen")
+        assert_that(copies[DUPLICATES] | beam.Map(lambda c: c["url"]), equal_to(["http://x.test/a1"]), label="dups")
 
     con = duckdb.connect()
     table = f"read_parquet('{output}/articles/*/*.parquet', hive_partitioning = true)"
@@ -157,7 +166,7 @@ def test_stale_staging_runs_are_finished_dead_or_long_untouched_never_current_or
 def test_remove_stale_staging_keeps_a_run_that_may_still_be_going(tmp_path):
     output = str(tmp_path)
     for run_id in ("killed", "live", "current"):
-        stage(staging_folder(output, run_id) + "/articles", [row("a")])
+        stage(output, [row("a")], run_id=run_id)
     removed = remove_stale_staging(output, current_run="current", dead_runs={"killed", "never-staged"}, now=time.time())
     assert removed == ["killed"]
     assert sorted(p.name for p in (tmp_path / "_temporary").iterdir()) == ["current", "live"]
@@ -168,25 +177,15 @@ def test_remove_stale_staging_keeps_a_run_that_may_still_be_going(tmp_path):
 
 
 def test_a_failed_bundle_leaves_no_open_file_and_its_rows_are_never_claimed(tmp_path):
-    fn = StageRowsFn(str(tmp_path), SCHEMA, "published_at")
+    fn = StageRowsFn(str(tmp_path), "r1", "articles", SCHEMA, "published_at")
     fn.setup()
     fn.start_bundle()
-    failed = [c for r in [row("a"), row("b")] for c in fn.process(r)]  # ... then the bundle fails: no finish_bundle
+    window = GlobalWindow()
+    failed = [c for r in [row("a"), row("b")] for c in fn.process(r, window)]  # ... then the bundle fails
     fn.start_bundle()  # the runner retries with the same instance
-    retried = [c for r in [row("a"), row("b")] for c in fn.process(r)]
+    retried = [c for r in [row("a"), row("b")] for c in fn.process(r, window)]
     fn.finish_bundle()
     fn.teardown()
     assert {c["staged_path"] for c in failed}.isdisjoint({c["staged_path"] for c in retried})
     for claim in failed + retried:  # both files were closed (a readable footer), so both can be deleted
         assert pq.ParquetFile(claim["staged_path"]).metadata.num_rows == 2
-
-
-def test_dedupe_articles_on_rows_keeps_the_canonical_copy_and_tags_the_others():
-    from pipeline.extract.dedupe import DedupeArticles
-
-    rows = [row("a", "http://x.test/a", words=900), row("a"), row("b")]
-    with TestPipeline(runner="FnApiRunner") as p:
-        deduped = p | beam.Create(rows) | DedupeArticles()
-        assert_that(deduped.kept | beam.Map(lambda r: r["url"]), equal_to(["https://x.test/a", "https://x.test/b"]),
-                    label="kept")
-        assert_that(deduped[DUPLICATES] | beam.Map(lambda r: r["url"]), equal_to(["http://x.test/a"]), label="dups")

@@ -1,0 +1,228 @@
+"""The one job graph: what batch runs and streaming jobs share.
+
+    feeds -> IngestFeeds -> articles, feed statuses, dead letters, facts
+          -> EnrichAndWrite -> articles/, dead_letters/, seen state, the run manifest
+
+A batch run feeds it the feed list once, in the global window, with the seen
+state as read when the run started (`SnapshotSeen`); a streaming job feeds it
+the feed list on every tick, in fixed windows, with the seen state read as it
+grows plus a lease on work in flight (`LiveSeen`). Everything else is the
+same steps: failures are retried the same way (a failed page is not in the
+seen state, so it is tried again), both write the seen state, and the count
+facts of the manifest are declared once, here. Writers name their output
+after the run of the element's window (sinks/windows.py): the whole job in
+batch, each window in streaming.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipeline.extract.dedupe import DUPLICATES, KeepOneCopy
+from pipeline.extract.transforms import ExtractArticles
+from pipeline.feeds.transforms import PollFeeds
+from pipeline.fetch.transforms import DedupeItems, FetchPages, LimitItems
+from pipeline.options import WirebeamOptions
+from pipeline.plan import RunPlan
+from pipeline.records import DeadLetter
+from pipeline.sinks.manifest import WriteManifest, count_fact, dead_letter_fact
+from pipeline.sinks.parquet import WritePartitionedParquet
+from pipeline.sinks.schema import ARTICLE_SCHEMA, DEAD_LETTER_SCHEMA
+from pipeline.sinks.staging import FinalizePartitions, StageRows
+from pipeline.sinks.windows import output_run_id
+from pipeline.state.store import SEEN_SCHEMA, seen_folder
+from pipeline.state.transforms import item_key, seen_rows_of
+
+
+class SeenState(Protocol):
+    """How a job knows what finished runs wrote (state/transforms.py SnapshotSeen, state/live.py LiveSeen)."""
+
+    def drop(self, kind: str, key: Callable[[Any], str]) -> beam.PTransform: ...
+
+
+def facts_of(label: str, counter: str, feed_url: Callable[[Any], str | None]) -> beam.PTransform:
+    """A step turning each element into one count fact of the manifest."""
+    return label >> beam.Map(lambda element: count_fact(counter, feed_url(element)))
+
+
+def _item_feed(item) -> str | None:
+    return item.feed_url
+
+
+def _page_feed(page) -> str | None:
+    return page.item.feed_url
+
+
+def _row_feed(row: dict[str, Any]) -> str | None:
+    return row.get("feed_url")
+
+
+def _article_id(claim: dict[str, Any]) -> str:
+    return claim["article_id"]
+
+
+def enrichment_fact(row: dict[str, Any]) -> tuple[str, str]:
+    enriched = (row.get("enrichment_status") or "").startswith("ok")
+    return count_fact("enriched" if enriched else "not_enriched", row.get("feed_url"))
+
+
+class IngestFeeds(beam.PTransform):
+    """FeedSources -> the shared tail's inputs: articles, feed statuses, dead letters and facts of
+    every stage (a dict; see EnrichAndWrite)."""
+
+    def __init__(self, plan: RunPlan, options: PipelineOptions, seen: SeenState) -> None:
+        super().__init__()
+        self._plan = plan
+        self._options = options
+        self._seen = seen
+
+    def expand(self, feeds) -> dict[str, Any]:
+        plan, wb = self._plan, self._options.view_as(WirebeamOptions)
+        polled = feeds | "PollFeeds" >> PollFeeds(plan.policy)
+        items = polled.items | "DedupeItems" >> DedupeItems()
+        new_items = items | "DropSeenItems" >> self._seen.drop("url_key", item_key)
+        queued = new_items.unseen
+        if wb.max_articles:
+            queued = queued | "LimitItems" >> LimitItems(wb.max_articles)
+        fetched = queued | "FetchPages" >> FetchPages(plan.policy, concurrency=wb.fetch_concurrency)
+        extracted = fetched.pages | "ExtractArticles" >> ExtractArticles(plan.run_id, **extraction_limits(wb))
+        outputs = {
+            "articles": extracted.articles,
+            "feed_status": polled.feed_status,
+            "dead_letters:feed": polled.dead_letters,
+            "dead_letters:page": fetched.dead_letters,
+            "dead_letters:extract": extracted.dead_letters,
+            "facts:items_seen": polled.items | facts_of("CountItemsSeen", "items_seen", _item_feed),
+            "facts:items_queued": queued | facts_of("CountItemsQueued", "items_queued", _item_feed),
+            "facts:seen_items": new_items.already_seen | facts_of(
+                "CountSeenItems", "items_already_written", _item_feed
+            ),
+            "facts:pages_fetched": fetched.pages | facts_of("CountPagesFetched", "pages_fetched", _page_feed),
+            "facts:extracted": extracted.articles | facts_of("CountExtracted", "extracted", _row_feed),
+        }
+        if new_items.deferred is not None:
+            outputs["facts:deferred_items"] = new_items.deferred | facts_of(
+                "CountDeferredItems", "items_in_flight", _item_feed
+            )
+        return outputs
+
+
+def extraction_limits(wb: WirebeamOptions) -> dict[str, Any]:
+    """ExtractArticles' time limit settings from the options (see extract/limits.py)."""
+    limits: dict[str, Any] = {}
+    if getattr(wb, "extract_timeout", None) is not None:
+        limits["timeout_s"] = wb.extract_timeout
+    if getattr(wb, "no_extract_isolation", False):
+        limits["isolate"] = False
+    return limits
+
+
+class StampRunId(beam.DoFn):
+    """Rows carry the run id of their window (the name of the file they are written to)."""
+
+    def __init__(self, run_id: str) -> None:
+        self._run_id = run_id
+
+    def process(self, row: dict[str, Any], window=beam.DoFn.WindowParam):
+        yield {**row, "run_id": output_run_id(self._run_id, window)}
+
+
+class DeadLetterRows(beam.DoFn):
+    def __init__(self, run_id: str) -> None:
+        self._run_id = run_id
+
+    def process(self, letter: DeadLetter, window=beam.DoFn.WindowParam):
+        yield {**letter.as_row(), "run_id": output_run_id(self._run_id, window)}
+
+
+class EnrichAndWrite(beam.PTransform):
+    """The shared tail of every job: enrich articles, keep one copy of each
+    article no finished run wrote, write articles and dead letters as date
+    partitions and the seen state, then the manifest of each run.
+
+    Input: a dict of PCollections: "articles", "feed_status", and any number
+    of "dead_letters:<stage>" and "facts:<name>" entries. `bounded`: a batch
+    job (one run, a manifest even when nothing came in) or a streaming one
+    (a run per window).
+
+    Rows are staged in temp files right after enrichment and only small claims
+    cross the GroupByKeys that choose them (sinks/staging.py): memory does not
+    grow with the corpus on any runner.
+    """
+
+    def __init__(self, plan: RunPlan, options: PipelineOptions, seen: SeenState, *, bounded: bool = True) -> None:
+        super().__init__()
+        self._plan = plan
+        self._options = options
+        self._seen = seen
+        self._bounded = bounded
+
+    def expand(self, inputs):
+        articles, feed_status = inputs["articles"], inputs["feed_status"]
+        dead_letter_sets = [pc for name, pc in inputs.items() if name.startswith("dead_letters:")]
+        fact_sets = [pc for name, pc in inputs.items() if name.startswith("facts:")]
+        plan, wb = self._plan, self._options.view_as(WirebeamOptions)
+        if not wb.no_enrich:
+            from pipeline.enrich.transforms import EnrichArticles
+
+            enriched = articles | "EnrichArticles" >> EnrichArticles(
+                spacy_model=wb.spacy_model, with_parser=wb.spacy_parser
+            )
+            articles = enriched.articles
+            dead_letter_sets.append(enriched.dead_letters)
+
+        claims = (
+            articles
+            | "StampRunId" >> beam.ParDo(StampRunId(plan.run_id))
+            | "StageArticles" >> StageRows(plan.output, plan.run_id, "articles", ARTICLE_SCHEMA,
+                                           date_column="published_at")
+        )
+        copies = claims | "KeepOneCopy" >> KeepOneCopy()
+        chosen = copies.kept | "DropSeenArticles" >> self._seen.drop("article_id", _article_id)
+        kept, already_seen, duplicates = chosen.unseen, chosen.already_seen, copies[DUPLICATES]
+        articles_out = kept | "WriteArticles" >> FinalizePartitions(
+            "articles", FileSystems.join(plan.output, "articles"), ARTICLE_SCHEMA, plan.run_id,
+            key_column="article_id", shards=wb.output_shards,
+        )
+        dead_letters = tuple(dead_letter_sets) | "AllDeadLetters" >> beam.Flatten()
+        dead_out = (
+            dead_letters
+            | "DeadLetterRows" >> beam.ParDo(DeadLetterRows(plan.run_id))
+            | "WriteDeadLetters" >> WritePartitionedParquet(
+                "dead_letters", FileSystems.join(plan.output, "dead_letters"), DEAD_LETTER_SCHEMA, plan.run_id,
+                date_column="failed_at", key_column="url",
+            )
+        )
+        late_sets = [] if chosen.deferred is None else [
+            chosen.deferred | facts_of("CountDeferredArticles", "articles_in_flight", _row_feed)
+        ]
+        facts = (
+            *fact_sets,
+            *late_sets,
+            kept | facts_of("CountDistinct", "distinct_articles", _row_feed),
+            already_seen | facts_of("CountDistinctSeen", "distinct_articles", _row_feed),
+            duplicates | facts_of("CountDuplicates", "duplicate_copies", _row_feed),
+            already_seen | facts_of("CountSeenArticles", "articles_already_written", _row_feed),
+            kept | "CountEnriched" >> beam.Map(enrichment_fact),
+            kept | facts_of("CountWritten", "written", _row_feed),
+            dead_letters | "CountDeadLetters" >> beam.Map(dead_letter_fact),
+        ) | "AllFacts" >> beam.Flatten()
+        seen_out = (
+            # The URLs of every copy lead to an article that is written: none is fetched again.
+            (kept, duplicates, already_seen)
+            | "AllCopies" >> beam.Flatten()
+            | "SeenRows" >> beam.FlatMap(seen_rows_of)
+            | "WriteSeenState" >> WritePartitionedParquet(
+                "state", seen_folder(plan.state_root), SEEN_SCHEMA, plan.run_id,
+                date_column="published_at", key_column="url_key",
+            )
+        )
+        files = (articles_out, dead_out, seen_out) | "AllFiles" >> beam.Flatten()
+        from pipeline.plan import run_record
+
+        run = run_record(plan, self._options, mode="batch" if self._bounded else "streaming")
+        return (facts, feed_status, files) | "WriteManifest" >> WriteManifest(plan.output, run, bounded=self._bounded)
