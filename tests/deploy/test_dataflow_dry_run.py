@@ -172,3 +172,21 @@ def test_streaming_job_is_unbounded_with_state_and_windows(streaming_job):
     }
     assert common_urns.fixed_windows.urn in windows and common_urns.global_windows.urn in windows
     assert plan.run_id == "stream-1"
+
+
+def test_batch_and_streaming_are_one_job_graph(batch_job, streaming_job):
+    """Every step of the batch job's ingest and tail is in the streaming job, under its source and windows;
+    they differ only in how the seen state is asked (a snapshot vs the store read as it grows, plus a lease)
+    and in batch's one manifest even for an empty run (WriteManifest/Once)."""
+    def shared_steps(names_: set[str], prefix: str) -> set[str]:
+        return {name[len(prefix):] for name in names_ if name.startswith(prefix)
+                and not any(part in name for part in ("DropSeenItems/", "DropSeenArticles/", "EnrichArticles",
+                                                      "WriteManifest/Once", "Tag[3]"))}
+
+    batch = {f"{top}/{rest}" for top in ("IngestFeeds", "EnrichAndWrite")
+             for rest in shared_steps(names(batch_job[1]), f"{top}/")}
+    streaming = {f"{top}/{rest}" for top in ("IngestFeeds", "EnrichAndWrite")
+                 for rest in shared_steps(names(streaming_job[1]), f"StreamingIngest/{top}/")}
+    assert len(batch) > 40
+    assert batch <= streaming, sorted(batch - streaming)
+    assert {name.split("/")[1] for name in streaming - batch} <= {"CountDeferredItems", "CountDeferredArticles"}
