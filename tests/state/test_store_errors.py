@@ -116,3 +116,13 @@ def test_a_damaged_state_file_is_a_data_error_with_its_traceback_not_a_usage_err
     err = capsys.readouterr().err
     assert "Traceback" in err and "a file could not be read" in err
     assert not list((out / "runs").glob("2*.json"))  # the run did not finish
+
+
+@pytest.mark.parametrize("bad", [["--run-id", "no spaces/allowed"], ["--per-host-delay", "-1"]])
+def test_bad_options_are_a_usage_error_before_anything_is_touched(tmp_path, capsys, bad):
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text("http://127.0.0.1:9/feed.xml\n")
+    code = main(["run", "--feeds", str(feeds), "--output", str(tmp_path / "out"), "--no-enrich", *bad])
+    assert code == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert not (tmp_path / "out" / "runs").exists()
