@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
-from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline.feeds.parse import DEFAULT_MAX_ITEMS, ParsedFeed, parse_feed
+from pipeline.fetch.fanout import HostFanout
 from pipeline.fetch.transforms import host_of  # the key the HTTP client's host gate uses (host, or host:port)
 from pipeline.records import DeadLetter, FeedSource, StageError
 
@@ -79,13 +77,53 @@ def poll_outcome(source: FeedSource, parsed: ParsedFeed, validators: dict[str, s
     )
 
 
-class PollFeedFn(beam.DoFn):
-    """Fetch one FeedSource and parse it.
+def poll_feed(client: Any, source: FeedSource, max_items: int = DEFAULT_MAX_ITEMS) -> list[Any]:
+    """Outputs of one feed: items, dead letters and its status. Never raises, counts nothing: runs on any thread."""
+    try:
+        response = client.fetch(source.url, kind="feed", headers=conditional_headers(source))
+        validators = {
+            "etag": response.headers.get("etag") or (source.etag if response.not_modified else None),
+            "last_modified": response.headers.get("last-modified")
+            or (source.last_modified if response.not_modified else None),
+        }
+        if getattr(response, "not_modified", False):
+            return [pvalue.TaggedOutput(FEED_STATUS, feed_status(source, ok=True, not_modified=True, **validators))]
+        parsed = parse_feed(
+            response.body,
+            source.url,
+            response.headers.get("content-type"),
+            base_url=response.url,
+            max_items=max_items,
+            feed_tags=source.tags,
+        )
+    except Exception as error:  # one broken feed must never fail the bundle (Dataflow retries, then kills the job)
+        return feed_failed(source, error)
+    return list(poll_outcome(source, parsed, validators))
 
-    Main output: FeedItems. Tagged 'dead_letters': a DeadLetter(stage='feed') for
-    a feed that failed, and one per item link refused. Tagged 'feed_status':
-    one dict per feed (see `feed_status`).
-    """
+
+def feed_failed(source: FeedSource, error: Exception) -> list[Any]:
+    """A failed feed's outputs: its dead letter and its status."""
+    if not isinstance(error, StageError):
+        _log.error("unexpected error polling %s", source.url, exc_info=error)
+        error = StageError("internal_error", f"{type(error).__name__}: {error}")
+    _log.info("feed %s failed: %s: %s", source.url, error.error_type, error.message)
+    letter = DeadLetter(
+        stage="feed",
+        url=source.url,
+        error_type=error.error_type,
+        message=error.message,
+        feed_url=source.url,
+        http_status=error.http_status,
+        attempts=error.attempts,
+    )
+    return [
+        pvalue.TaggedOutput(DEAD_LETTERS, letter),
+        pvalue.TaggedOutput(FEED_STATUS, feed_status(source, ok=False, error_type=error.error_type)),
+    ]
+
+
+class _FeedClientFn(beam.DoFn):
+    """What both feed DoFns share: the HTTP client's life and the feed metrics."""
 
     def __init__(
         self,
@@ -119,13 +157,11 @@ class PollFeedFn(beam.DoFn):
             finally:
                 self._client = None
 
-    def process(self, source: FeedSource) -> Iterator[Any]:
-        outputs = list(self.poll(source))
-        self.count(outputs)
-        return iter(outputs)
+    def poll(self, source: FeedSource) -> list[Any]:
+        return poll_feed(self._client, source, self._max_items)
 
-    def count(self, outputs: list[Any]) -> None:
-        """Metrics, counted on the DoFn's own thread (Beam drops counts made on other threads)."""
+    def counted(self, outputs: list[Any]) -> list[Any]:
+        """One feed's outputs, their metrics counted: on the DoFn's own thread (Beam drops counts made on others)."""
         self._polled.inc()
         for output in outputs:
             if not isinstance(output, pvalue.TaggedOutput):
@@ -134,59 +170,28 @@ class PollFeedFn(beam.DoFn):
                 self._failed.inc()
             elif output.tag == DEAD_LETTERS and output.value.error_type == "bad_link":
                 self._refused_links.inc()
-
-    def poll(self, source: FeedSource) -> Iterator[Any]:
-        """Outputs of one feed: items, dead letters and its status (pure of metrics: runs on any thread)."""
-        try:
-            response = self._client.fetch(source.url, kind="feed", headers=conditional_headers(source))
-            validators = {
-                "etag": response.headers.get("etag") or (source.etag if response.not_modified else None),
-                "last_modified": response.headers.get("last-modified")
-                or (source.last_modified if response.not_modified else None),
-            }
-            if getattr(response, "not_modified", False):
-                yield pvalue.TaggedOutput(
-                    FEED_STATUS, feed_status(source, ok=True, not_modified=True, **validators)
-                )
-                return
-            parsed = parse_feed(
-                response.body,
-                source.url,
-                response.headers.get("content-type"),
-                base_url=response.url,
-                max_items=self._max_items,
-                feed_tags=source.tags,
-            )
-        except Exception as error:  # one broken feed must never fail the bundle (Dataflow retries, then kills the job)
-            if not isinstance(error, StageError):
-                _log.exception("unexpected error polling %s", source.url)
-                error = StageError("internal_error", f"{type(error).__name__}: {error}")
-            _log.info("feed %s failed: %s: %s", source.url, error.error_type, error.message)
-            yield pvalue.TaggedOutput(
-                DEAD_LETTERS,
-                DeadLetter(
-                    stage="feed",
-                    url=source.url,
-                    error_type=error.error_type,
-                    message=error.message,
-                    feed_url=source.url,
-                    http_status=error.http_status,
-                    attempts=error.attempts,
-                ),
-            )
-            yield pvalue.TaggedOutput(FEED_STATUS, feed_status(source, ok=False, error_type=error.error_type))
-            return
-        yield from poll_outcome(source, parsed, validators)
+        return outputs
 
 
-class PollHostFeedsFn(PollFeedFn):
+class PollFeedFn(_FeedClientFn):
+    """Fetch one FeedSource and parse it.
+
+    Main output: FeedItems. Tagged 'dead_letters': a DeadLetter(stage='feed') for
+    a feed that failed, and one per item link refused. Tagged 'feed_status':
+    one dict per feed (see `feed_status`).
+    """
+
+    def process(self, source: FeedSource) -> Iterator[Any]:
+        return iter(self.counted(self.poll(source)))
+
+
+class PollHostFeedsFn(_FeedClientFn):
     """Polls host queues (host, feeds): each host's feeds one after another on
-    one thread, up to `concurrency` hosts at once in this worker.
+    one thread, up to `concurrency` hosts at once in this worker, through `HostFanout`.
 
     Feeds are waiting, and a feed that never answers must hold up only its own
-    host. The pool spans the bundle, so a new host starts as soon as another
-    one is done; outputs are passed on as hosts finish, the rest in
-    finish_bundle.
+    host. Outputs are passed on as feeds are polled, the rest in finish_bundle;
+    the outputs are those of PollFeedFn, one feed's at a time.
     """
 
     def __init__(
@@ -198,45 +203,15 @@ class PollHostFeedsFn(PollFeedFn):
     ) -> None:
         super().__init__(policy, client_factory, max_items)
         self._concurrency = max(1, concurrency)
+        self._fanout: HostFanout | None = None
 
     def start_bundle(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=self._concurrency, thread_name_prefix="poll-feeds")
-        self._pending: dict[Future, tuple[Any, Any]] = {}  # a host's outputs -> its element's timestamp, window
-        self._abandoned = threading.Event()
-
-    def poll_queue(self, sources: list[FeedSource], abandoned: threading.Event) -> list[list[Any]]:
-        """The outputs of each of one host's feeds, polled in turn (runs on a pool thread)."""
-        outputs = []
-        for source in sources:
-            if abandoned.is_set():
-                break
-            outputs.append(list(self.poll(source)))
-        return outputs
-
-    def _emit(self, host_outputs: list[list[Any]], timestamp: Any, window: Any) -> Iterator[Any]:
-        for outputs in host_outputs:
-            self.count(outputs)
-            for output in outputs:
-                if isinstance(output, pvalue.TaggedOutput):
-                    yield pvalue.TaggedOutput(output.tag, WindowedValue(output.value, timestamp, (window,)))
-                else:
-                    yield WindowedValue(output, timestamp, (window,))
-
-    def _drain(self, block: bool) -> Iterator[Any]:
-        """Pass on the hosts that are done; if `block`, every host, as each one finishes."""
-        done = as_completed(list(self._pending)) if block else [f for f in self._pending if f.done()]
-        for future in done:
-            timestamp, window = self._pending.pop(future)
-            yield from self._emit(future.result(), timestamp, window)
-
-    def _abandon(self) -> None:
-        """The bundle failed: let queued hosts go and running ones stop after their current feed."""
-        self._abandoned.set()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._fanout = HostFanout(self.poll, feed_failed, self.counted, self._concurrency,
+                                  thread_name="wirebeam-feeds")
 
     def teardown(self) -> None:
-        if hasattr(self, "_pool"):  # a bundle that failed elsewhere in the stage: stop polling for it
-            self._abandon()
+        if self._fanout is not None:  # a bundle that failed elsewhere in the stage: stop polling for it
+            self._fanout.abandon()
         super().teardown()
 
     def process(
@@ -246,26 +221,10 @@ class PollHostFeedsFn(PollFeedFn):
         window: Any = beam.DoFn.WindowParam,
     ) -> Iterator[Any]:
         _host, feeds = host_feeds
-        completed = False
-        try:
-            # Materialised on the bundle's thread (a lazy grouped iterable may read through the runner).
-            sources = list(feeds)
-            self._pending[self._pool.submit(self.poll_queue, sources, self._abandoned)] = (timestamp, window)
-            yield from self._drain(block=False)
-            completed = True
-        finally:
-            if not completed:
-                self._abandon()
+        yield from self._fanout.submit(feeds, timestamp, window)
 
     def finish_bundle(self) -> Iterator[Any]:
-        completed = False
-        try:
-            yield from self._drain(block=True)
-            self._pool.shutdown(wait=True)
-            completed = True
-        finally:
-            if not completed:
-                self._abandon()
+        yield from self._fanout.drain()
 
 
 class PollFeeds(beam.PTransform):

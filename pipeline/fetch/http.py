@@ -329,7 +329,7 @@ class HttpClient:
         self.policy = policy or FetchPolicy()
         self._resolver = resolver
         self._gate = gate or HostGate.shared(self.policy)
-        self._robots = robots or RobotsCache.shared(self.policy.robots_cache_ttl)
+        self._robots = robots or RobotsCache.shared()
         self._rng = rng or random.Random()
         self._pool = urllib3.PoolManager(
             num_pools=256,
@@ -429,10 +429,13 @@ class HttpClient:
     # ---------------------------------------------------------------- robots
 
     def _check_robots(self, target: Target) -> None:
-        rules = self._robots.get(target.origin, lambda: self._load_robots(target.origin))
-        rules.check(target.url, self.policy.robots_token)
-        if rules.crawl_delay and rules.crawl_delay > self.policy.per_host_delay:
-            self._gate.set_delay(target.host_key, min(rules.crawl_delay, self.policy.robots_crawl_delay_cap))
+        policy = self.policy
+        rules = self._robots.get(target.origin, lambda: self._load_robots(target.origin),
+                                 ttl=policy.robots_cache_ttl, error_ttl=policy.robots_error_ttl)
+        rules.check(target.url, policy.robots_token)
+        # Set on every check, so a Crawl-delay dropped from a re-read robots.txt stops applying.
+        delay = rules.crawl_delay if rules.crawl_delay and rules.crawl_delay > policy.per_host_delay else None
+        self._gate.set_delay(target.host_key, None if delay is None else min(delay, policy.robots_crawl_delay_cap))
 
     def _load_robots(self, origin: str) -> RobotsRules:
         try:

@@ -50,9 +50,16 @@ class FetchPolicy:
     per_host_delay: float = 1.0  # min seconds between requests to one host, jittered 0.5-1.5x
     per_host_concurrency: int = 1
     host_failure_limit: int = 5  # consecutive failed fetches before the host is skipped
+    # A skipped host is probed again after this cool-off, doubled per skip in a row up to the cap:
+    # a worker that lives for weeks (streaming) must not give up on a site for good.
+    host_skip_cool_off: float = 60.0
+    host_skip_cool_off_cap: float = 900.0
     max_url_length: int = 1024
     robots_crawl_delay_cap: float = 30.0
-    robots_cache_ttl: float = 24 * 3600.0
+    # How long a robots.txt answer is used (RFC 9309 2.4: at most 24 h, which the cache enforces);
+    # a robots.txt that could not be read (5xx, timeout) is asked for again sooner.
+    robots_cache_ttl: float = 3600.0
+    robots_error_ttl: float = 600.0
 
     def __post_init__(self) -> None:
         # Fail at construction (on the launcher), not on a worker mid-run.
@@ -65,6 +72,9 @@ class FetchPolicy:
             raise ValueError("per_host_concurrency must be at least 1")
         if self.retries < 0 or self.max_redirects < 0:
             raise ValueError("retries and max_redirects cannot be negative")
+        if min(self.host_skip_cool_off, self.host_skip_cool_off_cap, self.robots_cache_ttl,
+               self.robots_error_ttl) < 0:
+            raise ValueError("cool-offs and cache lifetimes cannot be negative")
 
     def cap_for(self, kind: str) -> int:
         if kind not in FETCH_KINDS:

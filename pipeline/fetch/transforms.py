@@ -7,16 +7,14 @@ process. Several hosts are fetched at once, because fetching is waiting.
 
 from __future__ import annotations
 
-import queue
-import threading
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
-from apache_beam.utils.windowed_value import WindowedValue
 
+from pipeline.fetch.fanout import HostFanout
 from pipeline.fetch.policy import FetchPolicy
 from pipeline.records import DeadLetter, FeedItem, FetchedPage, StageError
 
@@ -99,24 +97,14 @@ class LimitItems(beam.PTransform):
         )
 
 
-class _HostDone:
-    """Marks the end of one host's queue in the results queue."""
-
-
-_HOST_DONE = _HostDone()
-
-
 class FetchHostQueuesFn(beam.DoFn):
     """Fetches host queues (host, items) with up to `concurrency` hosts at once
-    in this worker: one thread per host, each host's items one after another
-    (the HTTP client enforces delays and robots.txt).
+    in this worker: each host's items one after another on one thread (the
+    HTTP client enforces delays and robots.txt), through `HostFanout`.
 
-    The pool spans the whole bundle, not one element: a new host starts as
-    soon as another one finishes, so a long queue never leaves the other
-    threads idle (fetching is waiting, and the waits overlap). Pages are
-    yielded as they arrive, through a bounded queue, so memory holds only a
-    few pages however long the queues are; the hosts still fetching when the
-    bundle's last element has been seen are drained in finish_bundle.
+    Pages are passed on as they arrive, so memory holds only a few pages
+    however long the queues are; the hosts still fetching when the bundle's
+    last element has been seen are drained in finish_bundle.
     """
 
     DEAD_LETTERS = "dead_letters"
@@ -131,6 +119,7 @@ class FetchHostQueuesFn(beam.DoFn):
         self._client_factory = client_factory
         self._concurrency = max(1, concurrency)
         self._client = None
+        self._fanout: HostFanout | None = None
         self._fetched = Metrics.counter("fetch", "pages_fetched")
         self._failed = Metrics.counter("fetch", "pages_failed")
 
@@ -143,62 +132,28 @@ class FetchHostQueuesFn(beam.DoFn):
             self._client = HttpClient(self._policy)
 
     def teardown(self) -> None:
+        if self._fanout is not None:  # a bundle that failed elsewhere in the stage: stop fetching for it
+            self._fanout.abandon()
         if self._client is not None:
             self._client.close()
 
     def start_bundle(self) -> None:
-        # A few pages per thread in flight: enough to keep the consumer (extraction,
-        # fused after this step) busy, little enough to bound memory.
-        self._results: queue.Queue = queue.Queue(maxsize=2 * self._concurrency)
-        self._active = 0
-        self._abandoned = threading.Event()
+        self._fanout = HostFanout(self._fetch_one, fetch_error, self._outputs, self._concurrency,
+                                  thread_name="wirebeam-fetch")
 
     def _fetch_one(self, item: FeedItem) -> FetchedPage | DeadLetter:
         try:
             return page_from_response(item, self._client.fetch(item.link, kind="page"))
         except StageError as error:
             return page_dead_letter(item, error)
-        except Exception as error:  # a bug must not lose the rest of the host's queue
-            return page_dead_letter(item, StageError("internal_error", f"{type(error).__name__}: {error}"))
 
-    def _put(self, result: Any, abandoned: threading.Event, results: queue.Queue) -> bool:
-        """Hand a result to the bundle's thread; False once the bundle was abandoned."""
-        while not abandoned.is_set():
-            try:
-                results.put(result, timeout=0.5)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _work(self, items: list[FeedItem], stamp: tuple, abandoned: threading.Event, results: queue.Queue) -> None:
-        try:
-            for item in items:
-                if abandoned.is_set() or not self._put((self._fetch_one(item), stamp), abandoned, results):
-                    return
-        finally:
-            self._put((_HOST_DONE, stamp), abandoned, results)
-
-    def _emit(self, result: Any, stamp: tuple) -> Iterator[Any]:
-        timestamp, window = stamp
-        value = WindowedValue(result, timestamp, (window,))
+    def _outputs(self, result: FetchedPage | DeadLetter) -> list[Any]:
+        """A page to the main output, a dead letter tagged; counted here, on the bundle's thread."""
         if isinstance(result, DeadLetter):
             self._failed.inc()
-            yield beam.pvalue.TaggedOutput(self.DEAD_LETTERS, value)
-        else:
-            self._fetched.inc()
-            yield value
-
-    def _next_result(self, block: bool) -> Iterator[Any]:
-        """Yield the next finished result (waiting for one if `block`), counting hosts done."""
-        try:
-            result, stamp = self._results.get(block=block)
-        except queue.Empty:
-            return
-        if result is _HOST_DONE:
-            self._active -= 1
-        else:
-            yield from self._emit(result, stamp)
+            return [beam.pvalue.TaggedOutput(self.DEAD_LETTERS, result)]
+        self._fetched.inc()
+        return [result]
 
     def process(
         self,
@@ -207,35 +162,15 @@ class FetchHostQueuesFn(beam.DoFn):
         window=beam.DoFn.WindowParam,
     ) -> Iterator[Any]:
         _host, items = host_items
-        completed = False
-        try:
-            while self._active >= self._concurrency:  # all threads busy: pass pages on until one host is done
-                yield from self._next_result(block=True)
-            # Materialised here, on the bundle's thread (a lazy grouped iterable may
-            # read through the runner's state channel).
-            queue_items = list(items)
-            thread = threading.Thread(
-                target=self._work, args=(queue_items, (timestamp, window), self._abandoned, self._results),
-                name="wirebeam-fetch", daemon=True,
-            )
-            self._active += 1
-            thread.start()
-            while not self._results.empty():
-                yield from self._next_result(block=False)
-            completed = True
-        finally:
-            if not completed:  # the bundle failed downstream: let the threads go
-                self._abandoned.set()
+        yield from self._fanout.submit(items, timestamp, window)
 
     def finish_bundle(self) -> Iterator[Any]:
-        completed = False
-        try:
-            while self._active:
-                yield from self._next_result(block=True)
-            completed = True
-        finally:
-            if not completed:
-                self._abandoned.set()
+        yield from self._fanout.drain()
+
+
+def fetch_error(item: FeedItem, error: Exception) -> DeadLetter:
+    """The dead letter for a page whose fetch raised something unexpected (a bug, not the site)."""
+    return page_dead_letter(item, StageError("internal_error", f"{type(error).__name__}: {error}"))
 
 
 class FetchPages(beam.PTransform):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,9 +16,19 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
+from apache_beam.transforms.window import IntervalWindow
+from apache_beam.utils.timestamp import Timestamp
+from apache_beam.utils.windowed_value import WindowedValue
 
 from pipeline.feeds.feedlist import load_feed_list
-from pipeline.feeds.transforms import DEAD_LETTERS, FEED_STATUS, PollFeedFn, PollFeeds, conditional_headers
+from pipeline.feeds.transforms import (
+    DEAD_LETTERS,
+    FEED_STATUS,
+    PollFeedFn,
+    PollFeeds,
+    PollHostFeedsFn,
+    conditional_headers,
+)
 from pipeline.fetch.http import HttpClient
 from pipeline.fetch.policy import FetchPolicy
 from pipeline.fetch.ssrf import check_url
@@ -394,6 +405,90 @@ def test_a_host_that_does_not_answer_does_not_hold_up_the_others():
         assert_every_feed_polled_ok(sources)
     finally:
         stop(servers)
+
+
+class ThreadCounter:
+    """Stands in for a Beam counter and notes the thread of every inc()."""
+
+    def __init__(self) -> None:
+        self.threads: list[int] = []
+
+    def inc(self, n: int = 1) -> None:
+        self.threads.extend([threading.get_ident()] * n)
+
+
+def run_host_bundle(fn: PollHostFeedsFn, elements: list[tuple[tuple[str, list[FeedSource]], Any, Any]]) -> list[Any]:
+    """Drive the DoFn as a runner does: setup, one bundle of every element, finish_bundle, teardown."""
+    fn.setup()
+    try:
+        fn.start_bundle()
+        outputs = []
+        for element, timestamp, window in elements:
+            outputs += list(fn.process(element, timestamp=timestamp, window=window))
+        return outputs + list(fn.finish_bundle())
+    finally:
+        fn.teardown()
+
+
+def plain(output: Any) -> tuple[str | None, Any]:
+    if isinstance(output, pvalue.TaggedOutput):
+        return output.tag, output.value
+    return None, output
+
+
+def test_host_queues_give_each_feed_the_outputs_of_poll_feed_fn_in_its_element_window(server_url: str):
+    in_flight = _InFlight()
+    [slow] = slow_servers(1, 0.2, in_flight)
+    windows = [IntervalWindow(Timestamp(0), Timestamp(60)), IntervalWindow(Timestamp(60), Timestamp(120))]
+    try:
+        local = [FeedSource(f"{server_url}{path}") for path in ("/good.xml", "/error", "/unchanged", "/moved")]
+        remote = [FeedSource(f"http://{host(slow)}/feed/{n}.xml") for n in range(3)]
+        elements = [((host_of(local[0].url), local), Timestamp(10), windows[0]),
+                    ((host(slow), remote), Timestamp(70), windows[1])]
+        fn = PollHostFeedsFn(POLICY, concurrency=2)
+        fn._polled, fn._failed, fn._items, fn._refused_links = (ThreadCounter() for _ in range(4))
+        outputs = run_host_bundle(fn, elements)
+        # What the one-feed DoFn makes of the same feeds, one element at a time.
+        expected = [plain(o) for source in local + remote for o in run_fn_outputs(source)]
+    finally:
+        stop([slow])
+
+    unwrapped = [(tag, value) for tag, value in map(plain, outputs)]
+    assert all(isinstance(value, WindowedValue) for _tag, value in unwrapped)
+    assert sorted(comparable(tag, v.value) for tag, v in unwrapped) == sorted(comparable(*o) for o in expected)
+    for (_host, sources), timestamp, window in elements:
+        urls = {s.url for s in sources}
+        for tag, value in unwrapped:
+            if feed_of(tag, value.value) in urls:
+                assert (value.timestamp, value.windows) == (timestamp, (window,))
+    assert in_flight.most == {host(slow): 1}
+    me = threading.get_ident()
+    assert fn._polled.threads == [me] * 7  # counted on the bundle's thread, once per feed
+    assert fn._failed.threads == [me]
+    assert fn._items.threads == [me] * (2 + 2 + 3 * 2)
+    assert fn._refused_links.threads == [me] * (1 + 3)
+
+
+def run_fn_outputs(source: FeedSource) -> list[Any]:
+    fn = PollFeedFn(POLICY)
+    fn.setup()
+    try:
+        return list(fn.process(source))
+    finally:
+        fn.teardown()
+
+
+def comparable(tag: str | None, value: Any) -> str:
+    """An output as text, without the moment a dead letter was made."""
+    if isinstance(value, DeadLetter):
+        value = dataclasses.replace(value, failed_at=None)
+    return repr((tag, value))
+
+
+def feed_of(tag: str | None, value: Any) -> str:
+    if tag is None or tag == DEAD_LETTERS:
+        return value.feed_url
+    return value["feed_url"]
 
 
 def test_poll_feeds_keeps_harmless_doctypes_and_refuses_hostile_ones():

@@ -6,7 +6,14 @@ import time
 
 import pytest
 
-from pipeline.fetch.robots import RobotsCache, RobotsRules, rules_from_body, rules_from_error
+from pipeline.fetch.robots import (
+    RobotsCache,
+    RobotsRules,
+    is_fresh,
+    rules_from_body,
+    rules_from_error,
+    verdict_lifetime,
+)
 from pipeline.records import StageError
 from tests.fetch.hostile_server import HTML, RobotsReply
 
@@ -149,3 +156,128 @@ def test_long_retry_after_on_robots_defers_the_page(server, robots_client):
     err = error_of(robots_client, server.url("/ok"))
     assert err.error_type == "retry_later"
     assert server.paths() == ["/robots.txt"]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def counting_loader(rules: RobotsRules):
+    loads: list[int] = []
+
+    def load() -> RobotsRules:
+        loads.append(1)
+        return rules
+
+    return load, loads
+
+
+def test_verdict_lifetime_caps_the_ttl_at_a_day_and_errors_at_the_error_ttl():
+    ok, down = RobotsRules(origin="o"), RobotsRules(origin="o", unavailable="timeout")
+    assert verdict_lifetime(ok, 3600, 600) == 3600
+    assert verdict_lifetime(ok, 7 * 86400, 600) == 86400  # RFC 9309 2.4
+    assert verdict_lifetime(down, 3600, 600) == 600
+    assert verdict_lifetime(down, 300, 600) == 300  # never longer than a good answer
+    assert is_fresh(loaded_at=10, now=609, lifetime=600) and not is_fresh(loaded_at=10, now=610, lifetime=600)
+
+
+def test_cache_honours_the_ttl_on_every_lookup():
+    clock = FakeClock()
+    cache = RobotsCache(ttl=3600, error_ttl=600, clock=clock)
+    load, loads = counting_loader(RobotsRules(origin="o"))
+    cache.get("o", load)
+    clock.now += 3599
+    cache.get("o", load)
+    assert len(loads) == 1
+    clock.now += 1
+    cache.get("o", load)
+    assert len(loads) == 2  # expired, asked again
+    clock.now += 3599
+    cache.get("o", load)
+    assert len(loads) == 2  # the new answer has its own hour
+
+
+def test_an_unreadable_robots_txt_is_asked_again_after_the_error_ttl():
+    clock = FakeClock()
+    cache = RobotsCache(ttl=3600, error_ttl=600, clock=clock)
+    load, loads = counting_loader(RobotsRules(origin="o", unavailable="http_error: 503"))
+    cache.get("o", load)
+    clock.now += 599
+    assert cache.get("o", load).unavailable
+    assert len(loads) == 1
+    clock.now += 1
+    cache.get("o", load)
+    assert len(loads) == 2
+
+
+def test_each_lookup_judges_freshness_by_its_own_ttl():
+    # One cache per process serves clients of different policies: a later, stricter
+    # caller is not handed an answer older than it allows (the first caller's ttl used to stick).
+    clock = FakeClock()
+    cache = RobotsCache(ttl=86400, clock=clock)
+    load, loads = counting_loader(RobotsRules(origin="o"))
+    cache.get("o", load)
+    clock.now += 120
+    cache.get("o", load)
+    assert len(loads) == 1
+    cache.get("o", load, ttl=60)
+    assert len(loads) == 2
+    clock.now += 30 * 86400
+    cache.get("o", load)
+    assert len(loads) == 3  # nothing is used past a day, whatever the ttl
+
+
+def test_a_failed_load_caches_nothing_and_leaves_no_lock_behind():
+    cache = RobotsCache()
+
+    def broken() -> RobotsRules:
+        raise StageError("dns_error", "cannot resolve")
+
+    with pytest.raises(StageError):
+        cache.get("o", broken)
+    assert len(cache) == 0 and cache._loading == {}
+    load, loads = counting_loader(RobotsRules(origin="o"))
+    cache.get("o", load)
+    assert len(loads) == 1
+
+
+def test_entries_past_a_day_are_swept_as_the_cache_grows():
+    clock = FakeClock()
+    cache = RobotsCache(clock=clock)
+    for n in range(1000):
+        cache.get(f"old{n}", counting_loader(RobotsRules(origin="o"))[0])
+    clock.now += 86400
+    for n in range(100):
+        cache.get(f"new{n}", counting_loader(RobotsRules(origin="o"))[0])
+    assert len(cache) < 200
+
+
+def test_a_changed_robots_txt_is_read_again_after_the_ttl(server, make_client):
+    clock = FakeClock()
+    client = make_client(obey_robots=True, retries=0)
+    client._robots = RobotsCache(ttl=3600, clock=clock)
+    server.robots = RobotsReply(200, b"User-agent: *\nDisallow:\n")
+    client.fetch(server.url("/ok"))
+    server.robots = RobotsReply(200, b"User-agent: *\nDisallow: /\n")
+    client.fetch(server.url("/ok"))  # within the hour: the cached answer stands
+    clock.now += 3600
+    assert error_of(client, server.url("/ok")).error_type == "robots_disallowed"
+    assert server.paths() == ["/robots.txt", "/ok", "/ok", "/robots.txt"]
+
+
+def test_a_crawl_delay_removed_from_robots_txt_stops_applying(server, make_client):
+    clock = FakeClock()
+    client = make_client(obey_robots=True, robots_crawl_delay_cap=0.3, per_host_delay=0.0)
+    client._robots = RobotsCache(ttl=3600, clock=clock)
+    host = f"127.0.0.1:{server.port}"
+    server.robots = RobotsReply(200, b"User-agent: *\nCrawl-delay: 5\n")
+    client.fetch(server.url("/ok"))
+    assert client.gate.delay_for(host) == 0.3
+    server.robots = RobotsReply(200, b"User-agent: *\nDisallow:\n")
+    clock.now += 3600
+    client.fetch(server.url("/ok"))
+    assert client.gate.delay_for(host) == 0.0
