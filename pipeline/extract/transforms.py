@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import apache_beam as beam
@@ -19,10 +19,16 @@ ARTICLES = "articles"
 class ExtractArticleFn(beam.DoFn):
     """One FetchedPage in; one article dict out, or one DeadLetter on 'dead_letters'.
 
-    Never raises for a per-document failure. `isolate=True` runs extraction in a
-    reusable child process so `timeout_s` is enforced even on Beam worker threads
-    (see pipeline.extract.limits); without it the time limit applies only where
-    SIGALRM can be used (the main thread).
+    Never raises for a per-document failure. By default extraction runs in one
+    reusable child process per DoFn instance, started in setup(), so `timeout_s`
+    holds on Beam worker threads too (see pipeline.extract.limits): a page over
+    the limit becomes an `extract:timeout` dead letter and the next page gets a
+    fresh child. `isolate=False` falls back to SIGALRM, which can only fire when
+    process() runs on the main thread (the in-process runner), and never stops
+    one long C call.
+
+    `extract_fn` is `extract_article` unless a test swaps in another module-level
+    (picklable, importable) function with the same signature.
     """
 
     def __init__(
@@ -31,12 +37,14 @@ class ExtractArticleFn(beam.DoFn):
         *,
         max_html_bytes: int = MAX_HTML_BYTES,
         timeout_s: float | None = 60.0,
-        isolate: bool = False,
+        isolate: bool = True,
+        extract_fn: Callable[..., dict[str, Any]] = extract_article,
     ) -> None:
         self.run_id = run_id
         self.max_html_bytes = max_html_bytes
         self.timeout_s = timeout_s
         self.isolate = isolate
+        self.extract_fn = extract_fn
         self._runner: ChildProcessRunner | None = None
         self.extracted = Metrics.counter("extract", "articles")
         self.failed = Metrics.counter("extract", "dead_letters")
@@ -44,7 +52,9 @@ class ExtractArticleFn(beam.DoFn):
 
     def setup(self) -> None:
         if self.isolate and self.timeout_s:
-            self._runner = ChildProcessRunner(self.timeout_s)
+            # The child imports only the extraction function's module; started here so no page pays for it.
+            self._runner = ChildProcessRunner(self.timeout_s, preload=(self.extract_fn.__module__,))
+            self._runner.start()
 
     def teardown(self) -> None:
         if self._runner is not None:
@@ -54,7 +64,7 @@ class ExtractArticleFn(beam.DoFn):
     def process(self, page: FetchedPage) -> Iterator[Any]:
         try:
             row = run_with_limits(
-                extract_article, page, self.run_id,
+                self.extract_fn, page, self.run_id,
                 timeout_s=self.timeout_s, runner=self._runner, max_html_bytes=self.max_html_bytes,
             )
         except StageError as err:
@@ -98,7 +108,8 @@ class ExtractArticles(beam.PTransform):
         *,
         max_html_bytes: int = MAX_HTML_BYTES,
         timeout_s: float | None = 60.0,
-        isolate: bool = False,
+        isolate: bool = True,
+        extract_fn: Callable[..., dict[str, Any]] = extract_article,
         label: str | None = None,
     ) -> None:
         super().__init__(label)
@@ -106,10 +117,12 @@ class ExtractArticles(beam.PTransform):
         self.max_html_bytes = max_html_bytes
         self.timeout_s = timeout_s
         self.isolate = isolate
+        self.extract_fn = extract_fn
 
     def expand(self, pages: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
         return pages | "ExtractArticle" >> beam.ParDo(
             ExtractArticleFn(
-                self.run_id, max_html_bytes=self.max_html_bytes, timeout_s=self.timeout_s, isolate=self.isolate
+                self.run_id, max_html_bytes=self.max_html_bytes, timeout_s=self.timeout_s, isolate=self.isolate,
+                extract_fn=self.extract_fn,
             )
         ).with_outputs(DEAD_LETTERS, main=ARTICLES)

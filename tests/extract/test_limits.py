@@ -39,6 +39,20 @@ def die() -> None:
     os._exit(3)  # like a segfault or the OOM killer
 
 
+class UnpicklableError(Exception):
+    def __init__(self, message: str, *, code: int) -> None:  # pickle cannot rebuild it: `code` is keyword-only
+        super().__init__(message)
+        self.code = code
+
+
+def raise_unpicklable_error() -> None:
+    raise UnpicklableError("x", code=1)
+
+
+def exit_child() -> None:
+    raise SystemExit(0)
+
+
 @pytest.fixture(scope="module")
 def runner():
     with ChildProcessRunner(timeout_s=1.0, preload=("tests.extract.test_limits",)) as r:
@@ -65,19 +79,32 @@ def test_runner_kills_an_overrunning_call_and_recovers(runner):
 
 
 def test_runner_maps_errors(runner):
-    with pytest.raises(StageError) as info:
+    # Raised here as raised there, so the DoFn maps them as in-process: StageError by its type, others internal_error.
+    with pytest.raises(ValueError, match="parser exploded"):
         runner.call(raise_value_error)
-    assert info.value.error_type == "parse_error" and "parser exploded" in info.value.message
     with pytest.raises(StageError) as info:
         runner.call(raise_stage_error)
     assert info.value.error_type == "no_text"
+    with pytest.raises(RuntimeError, match="UnpicklableError: x"):
+        runner.call(raise_unpicklable_error)
+    with pytest.raises(RuntimeError, match="SystemExit"):  # never a SystemExit in the worker
+        runner.call(exit_child)
+    assert runner.call(add, 1, 2) == 3
 
 
 def test_runner_survives_a_dying_child(runner):
     with pytest.raises(StageError) as info:
         runner.call(die)
-    assert info.value.error_type == "parse_error" and "died" in info.value.message
+    assert info.value.error_type == "parse_error" and "died (exit code 3)" in info.value.message
     assert runner.call(add, 1, 1) == 2
+
+
+def test_start_launches_the_child_before_the_first_call():
+    with ChildProcessRunner(timeout_s=60.0, preload=("tests.extract.test_limits",)) as runner:
+        runner.start()
+        assert runner.restarts == 1
+        assert runner.call(add, 1, 1) == 2
+        assert runner.restarts == 1
 
 
 def test_runner_extracts_a_real_page():

@@ -51,16 +51,25 @@ def test_dofn_never_raises_on_unexpected_input():
     assert "AttributeError" in out.value.message
 
 
-def test_dofn_isolated_in_a_child_process():
-    fn = ExtractArticleFn("run-7", isolate=True, timeout_s=30)
+def test_dofn_isolated_in_a_child_process_by_default():
+    fn = ExtractArticleFn("run-7", timeout_s=30)
     fn.setup()
     try:
+        assert fn._runner is not None and fn._runner.restarts == 1  # started in setup(), not billed to a page
         (row,) = list(fn.process(GOOD))
         (dead,) = list(fn.process(NAV))
+        assert fn._runner.restarts == 1
     finally:
         fn.teardown()
     assert row["title"].startswith("Iraq says talks")
     assert dead.value.error_type == "no_text"
+
+
+def test_dofn_without_isolation_extracts_in_process():
+    fn = ExtractArticleFn("run-7", isolate=False)
+    (row,) = run_fn(fn, GOOD)
+    assert fn._runner is None
+    assert row == extract_article(GOOD, "run-7")
 
 
 def test_pipeline_on_fnapirunner_splits_articles_and_dead_letters():
