@@ -89,7 +89,9 @@ class IngestFeeds(beam.PTransform):
         if wb.max_articles:
             queued = queued | "LimitItems" >> LimitItems(wb.max_articles)
         fetched = queued | "FetchPages" >> FetchPages(plan.policy, concurrency=wb.fetch_concurrency)
-        extracted = fetched.pages | "ExtractArticles" >> ExtractArticles(plan.run_id, **extraction_limits(wb))
+        extracted = fetched.pages | "ExtractArticles" >> ExtractArticles(
+            plan.run_id, timeout_s=wb.extract_timeout, isolate=not wb.no_extract_isolation
+        )
         outputs = {
             "articles": extracted.articles,
             "feed_status": polled.feed_status,
@@ -109,16 +111,6 @@ class IngestFeeds(beam.PTransform):
                 "CountDeferredItems", "items_in_flight", _item_feed
             )
         return outputs
-
-
-def extraction_limits(wb: WirebeamOptions) -> dict[str, Any]:
-    """ExtractArticles' time limit settings from the options (see extract/limits.py)."""
-    limits: dict[str, Any] = {}
-    if getattr(wb, "extract_timeout", None) is not None:
-        limits["timeout_s"] = wb.extract_timeout
-    if getattr(wb, "no_extract_isolation", False):
-        limits["isolate"] = False
-    return limits
 
 
 class StampRunId(beam.DoFn):
