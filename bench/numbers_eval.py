@@ -1,15 +1,23 @@
-"""Accuracy of the article count rollup on the development press releases.
+"""Accuracy of the article count rollup on the development sets.
 
-Reads ../shared/eval/numbers/press_releases.jsonl (beside the checkout; or --data PATH),
-runs load_nlp + extract_quantities + rollup_event_counts over every text, and prints the
-exact-match accuracy of the rollup `low` for killed (vs labels.min_killed) and detained
-(vs labels.min_captured) -- a missing category counts as 0 --, the confusions, the ids of
-the worst misses, and the time extract_quantities takes relative to nlp.pipe.
+Three yardsticks, each scored as exact-match accuracy of the rollup `low` (a missing
+category counts as 0), with the all-zero answer beside it:
 
-The data is an outside yardstick: it is never copied into the repository. When the folder
-is absent the script says so and exits 0.
+- press releases (../shared/eval/numbers/press_releases.jsonl): killed vs labels.min_killed,
+  detained vs labels.min_captured;
+- US local shooting reports (../shared/eval/numbers/gun_violence.jsonl): killed and
+  wounded vs the incident's Gun Violence Archive `killed` / `injured`, over all rows and over
+  incidents reported by one article (`n_articles_in_incident == 1`, where the article is the
+  whole record; an early report of a larger incident may predate its final toll);
+- the project's wire sentence suite (bench/data/numbers/wire_suite_dev.yaml and the held-out
+  wire_suite_heldout.yaml): every expected category of every item, and the share of items
+  right in full.
 
-    .venv/bin/python bench/numbers_eval.py [--data PATH] [--parser] [--show N]
+The outside data is never copied into the repository; when it is absent its section says so
+and is skipped (exit 0). The suite lives in the repository and always runs.
+
+    .venv/bin/python bench/numbers_eval.py [--data DIR] [--parser] [--show N] [--only press,gun,suite]
+                                            [--no-heldout]
 """
 
 from __future__ import annotations
@@ -20,13 +28,16 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "eval" / "numbers" / "press_releases.jsonl"
+DEFAULT_DATA = REPO.parent / "shared" / "eval" / "numbers"
+SUITE_DIR = REPO / "bench" / "data" / "numbers"
 sys.path.insert(0, str(REPO))
 
 # (rollup category, gold label field)
-FIELDS = (("killed", "min_killed"), ("detained", "min_captured"))
+PRESS_FIELDS = (("killed", "min_killed"), ("detained", "min_captured"))
+GUN_FIELDS = (("killed", "killed"), ("wounded", "injured"))
 
 
 def rollup_low(rollup: list[dict], category: str) -> int:
@@ -41,48 +52,102 @@ def score(gold: list[int], predicted: list[int]) -> float:
     return sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="press_releases.jsonl (or its folder)")
-    parser.add_argument("--parser", action="store_true", help="run the dependency parser too")
-    parser.add_argument("--show", type=int, default=10, help="worst misses to list per field")
-    args = parser.parse_args(argv)
-    path = args.data / "press_releases.jsonl" if args.data.is_dir() else args.data
-    if not path.exists():
-        print(f"numbers_eval: skipped -- no development data at {path} "
-              f"(it lives outside the repository, in ../shared/eval/numbers/).")
-        return 0
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
 
-    from pipeline.enrich.model import load_nlp
-    from pipeline.enrich.quantities import extract_quantities, rollup_event_counts
 
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
-    nlp = load_nlp(with_parser=args.parser)
-    texts = [r["text"] for r in rows]
-    list(nlp.pipe(texts[:5]))  # warm-up, not timed
+def report_field(name: str, gold: list[int], pred: list[int], ids: list[str], show: int) -> None:
+    """One line of accuracy (and the all-zero answer), then the confusions and the worst misses."""
+    print(f"  {name:34s} exact match {score(gold, pred):.3f}   (all-zero answer {score(gold, [0] * len(gold)):.3f},"
+          f" n={len(gold)})")
+    if show <= 0:
+        return
+    confusion = Counter((g, p) for g, p in zip(gold, pred) if g != p)
+    print("    confusions (gold -> predicted: n):",
+          ", ".join(f"{g}->{p}: {n}" for (g, p), n in confusion.most_common(12)) or "none")
+    misses = sorted(((abs(g - p), i, g, p) for i, g, p in zip(ids, gold, pred) if g != p), reverse=True)
+    print("    worst misses (id gold/pred):", " ".join(f"{i}:{g}/{p}" for _, i, g, p in misses[:show]))
 
-    t0 = time.perf_counter()
-    docs = list(nlp.pipe(texts))
-    t_nlp = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    all_quantities = [extract_quantities(doc) for doc in docs]
-    t_rules = time.perf_counter() - t0
-    rollups = [rollup_event_counts(qs) for qs in all_quantities]
 
-    print(f"{len(rows)} press releases from {path}  (parser: {'on' if args.parser else 'off'})")
-    for category, label in FIELDS:
+class Reader:
+    """spaCy once per text, the rules timed apart from it."""
+
+    def __init__(self, parser: bool) -> None:
+        from pipeline.enrich.model import load_nlp
+        from pipeline.enrich.quantities import extract_quantities, rollup_event_counts
+
+        self.nlp = load_nlp(with_parser=parser)
+        self.extract: Callable = extract_quantities
+        self.rollup: Callable = rollup_event_counts
+        self.t_nlp = 0.0
+        self.t_rules = 0.0
+
+    def rollups(self, texts: list[str]) -> list[list[dict]]:
+        t0 = time.perf_counter()
+        docs = list(self.nlp.pipe(texts))
+        self.t_nlp += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        quantities = [self.extract(doc) for doc in docs]
+        self.t_rules += time.perf_counter() - t0
+        return [self.rollup(qs) for qs in quantities]
+
+
+def press_releases(reader: Reader, path: Path, show: int) -> None:
+    rows = read_jsonl(path)
+    rollups = reader.rollups([r["text"] for r in rows])
+    print(f"\npress releases: {len(rows)} from {path}")
+    for category, label in PRESS_FIELDS:
         gold = [int(r["labels"].get(label) or 0) for r in rows]
         pred = [rollup_low(ru, category) for ru in rollups]
-        acc = score(gold, pred)
-        print(f"\n{category:9s} vs {label:13s} exact-match accuracy {acc:.3f}"
-              f"   (all-zero answer: {score(gold, [0] * len(gold)):.3f})")
-        confusion = Counter((g, p) for g, p in zip(gold, pred) if g != p)
-        print("  confusions (gold -> predicted: releases):",
-              ", ".join(f"{g}->{p}: {n}" for (g, p), n in confusion.most_common()) or "none")
-        misses = sorted(((abs(g - p), r["id"], g, p) for r, g, p in zip(rows, gold, pred) if g != p), reverse=True)
-        print("  worst misses (id gold pred):", " ".join(f"{i}:{g}/{p}" for _, i, g, p in misses[:args.show]))
-    share = t_rules / t_nlp if t_nlp else 0.0
-    print(f"\ntime: nlp.pipe {t_nlp:.2f}s, extract_quantities {t_rules:.3f}s = {share:.1%} of nlp.pipe")
+        report_field(f"{category} vs {label}", gold, pred, [r["id"] for r in rows], show)
+
+
+def gun_violence(reader: Reader, path: Path, show: int) -> None:
+    rows = read_jsonl(path)
+    rollups = reader.rollups([r["text"] for r in rows])
+    single = [k for k, r in enumerate(rows) if int(r.get("n_articles_in_incident") or 0) == 1]
+    print(f"\nshooting reports: {len(rows)} from {path} ({len(single)} single-article incidents)")
+    for category, label in GUN_FIELDS:
+        gold = [int(r.get(label) or 0) for r in rows]
+        pred = [rollup_low(ru, category) for ru in rollups]
+        ids = [r["id"][4:16] for r in rows]
+        report_field(f"{category} vs {label}, all rows", gold, pred, ids, 0)
+        report_field(f"{category} vs {label}, single-article", [gold[k] for k in single],
+                     [pred[k] for k in single], [ids[k] for k in single], show)
+
+
+def wire_suite(reader: Reader, folder: Path, heldout: bool, show: int) -> None:
+    print(f"\nwire sentence suite: not written yet ({folder})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="folder with press_releases.jsonl and gun_violence.jsonl (or one of the files)")
+    parser.add_argument("--parser", action="store_true", help="run the dependency parser too")
+    parser.add_argument("--show", type=int, default=10, help="worst misses to list per field")
+    parser.add_argument("--only", default="press,gun,suite", help="comma-separated sections to run")
+    parser.add_argument("--no-heldout", action="store_true", help="leave the held-out part of the suite out")
+    args = parser.parse_args(argv)
+    sections = set(args.only.split(","))
+    folder = args.data if args.data.is_dir() else args.data.parent
+    reader = Reader(args.parser)
+    list(reader.nlp.pipe(["Warm-up, not timed: three people were killed."]))
+    print(f"numbers_eval (parser: {'on' if args.parser else 'off'})")
+    for name, file, run in (("press", "press_releases.jsonl", press_releases),
+                            ("gun", "gun_violence.jsonl", gun_violence)):
+        if name not in sections:
+            continue
+        path = folder / file
+        if not path.exists():
+            print(f"\n{file}: skipped -- no development data at {path} "
+                  f"(it lives outside the repository, in ../shared/eval/numbers/).")
+            continue
+        run(reader, path, args.show)
+    if "suite" in sections:
+        wire_suite(reader, SUITE_DIR, heldout=not args.no_heldout, show=args.show)
+    share = reader.t_rules / reader.t_nlp if reader.t_nlp else 0.0
+    print(f"\ntime: nlp.pipe {reader.t_nlp:.2f}s, extract_quantities {reader.t_rules:.3f}s = {share:.1%} of nlp.pipe")
     return 0
 
 
