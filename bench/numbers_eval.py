@@ -116,8 +116,56 @@ def gun_violence(reader: Reader, path: Path, show: int) -> None:
                      [pred[k] for k in single], [ids[k] for k in single], show)
 
 
+PEOPLE = ("killed", "wounded", "missing", "detained", "kidnapped", "displaced", "troops")
+SCOPE_MARKS = {"cum": ("cumulative", "background"), "standing": ("standing",)}
+
+
+def suite_problems(item: dict, quantities: list[dict], rollup: list[dict]) -> list[str]:
+    """What an item of the sentence suite expects and did not get (empty: the item is right)."""
+    problems = []
+    expect = item.get("expect") or {}
+    for category in PEOPLE:
+        got = rollup_low(rollup, category)
+        if got != int(expect.get(category, 0)):
+            problems.append(f"{category} {got} != {expect.get(category, 0)}")
+    for category, high in (item.get("high") or {}).items():
+        got_high = next((r["high"] for r in rollup if r["category"] == category), None)
+        if got_high != high:
+            problems.append(f"{category} high {got_high} != {high}")
+    for scope, marks in SCOPE_MARKS.items():
+        for category, value in (item.get(scope) or {}).items():
+            if not any(q["category"] == category and int(q["low"] or q["value"] or 0) == value
+                       and not q["negated"] and not q["hypothetical"]
+                       and set((q["qualifier"] or "").split()) & set(marks) for q in quantities):
+                problems.append(f"no {scope} {category} {value}")
+    return problems
+
+
 def wire_suite(reader: Reader, folder: Path, heldout: bool, show: int) -> None:
-    print(f"\nwire sentence suite: not written yet ({folder})")
+    """The project's sentence suite: share of items right in full, per part and per event type."""
+    import yaml
+
+    parts = [("development", folder / "wire_suite_dev.yaml")]
+    if heldout:
+        parts.append(("held out", folder / "wire_suite_heldout.yaml"))
+    for name, path in parts:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+        texts = [item["text"] for item in items]
+        t0 = time.perf_counter()
+        docs = list(reader.nlp.pipe(texts))
+        reader.t_nlp += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        quantities = [reader.extract(doc) for doc in docs]
+        reader.t_rules += time.perf_counter() - t0
+        problems = [suite_problems(item, qs, reader.rollup(qs)) for item, qs in zip(items, quantities)]
+        right = sum(not p for p in problems)
+        print(f"\nwire sentence suite, {name}: {right}/{len(items)} items right = {right / len(items):.3f}  ({path.name})")
+        by_type: dict[str, list[int]] = {}
+        for item, p in zip(items, problems):
+            by_type.setdefault(item["type"], [0, 0])[bool(p)] += 1
+        print("  per type (right/n):", ", ".join(f"{t} {ok}/{ok + bad}" for t, (ok, bad) in by_type.items()))
+        for item, p in [(i, p) for i, p in zip(items, problems) if p][:show]:
+            print(f"    {item['type']}: {item['text'][:90]!r}: {'; '.join(p)}")
 
 
 def main(argv: list[str] | None = None) -> int:
