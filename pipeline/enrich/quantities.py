@@ -84,6 +84,7 @@ _VAGUE_FIRST = {"several", "multiple", "numerous", "dozens", "scores", "hundreds
                 "many", "few", "tens", "both"}
 # Triggers whose subject is the counted group even when an object follows ("100 people fled the village").
 _INTRANSITIVE = {"flee", "die", "perish", "disappear", "drown", "evacuate"}
+_REFLEXIVES = frozenset({"himself", "herself", "themselves"})
 _REPORTING_LEMMAS = {"say", "tell", "report", "state", "announce", "confirm", "claim", "add", "according",
                      "estimate", "count", "put", "quote", "cite"}
 
@@ -103,6 +104,7 @@ class _Tok:
     is_title: bool
     i: int  # index of the token in the Doc (the list skips whitespace tokens)
     line_start: bool  # a line break ("\n") comes right before it
+    cat: str | None = None  # category decided by the token's context ("shot dead"); "" = not a trigger here
 
 
 @dataclass(slots=True)
@@ -516,9 +518,17 @@ def _implicit_counts(toks: list[_Tok], lo: int, hi: int, taken: set[int]) -> lis
             i += 1
             continue
         t = toks[i]
-        if t.lower in {"a", "an", "one", "another", "the"} and t.pos in {"DET", "NUM", ""} \
+        if (t.lower in {"a", "an", "one", "another", "the"} and t.pos in {"DET", "NUM", ""}
+                or t.lower in {"his", "her", "their"} and t.tag == "PRP$") \
                 and not (i - 1 > lo and toks[i - 1].lower == "of" and _trigger_category(toks[i - 2]) is None):
             # "associates of the dealer" is not a count; "the detention of an insurgent" is
+            age = _age_noun(toks, i + 1, hi)
+            if age != -1:  # "a 15-year-old was killed": the age names the person
+                c = _Count(i, i, i + 1, 1.0, 1.0, 1.0, False, [], implicit=True)
+                c.obj_start, c.obj_end, c.obj_head = i + 1, age + 1, age
+                out.append(c)
+                i = age + 1
+                continue
             head, end = _noun_phrase_end(toks, i + 1, hi)
             modifier = head != -1 and end < hi and toks[end].lower in {"and", "-", "/"} and toks[head].ent == "NORP"
             definite_name = t.lower == "the" and toks[head].tag != "NN" and toks[head].ent != "PERSON" \
@@ -583,6 +593,15 @@ def _implicit_counts(toks: list[_Tok], lo: int, hi: int, taken: set[int]) -> lis
     return out
 
 
+def _age_noun(toks: list[_Tok], j: int, hi: int) -> int:
+    """Index of "old" in "23-year-old" used as a noun ("a 23-year-old was shot"), else -1."""
+    if j + 4 < hi and toks[j].pos == "NUM" and toks[j + 1].lower == "-" and toks[j + 2].lower in {"year", "month"} \
+            and toks[j + 3].lower == "-" and toks[j + 4].lower == "old" and not (
+            j + 5 < hi and toks[j + 5].pos in {"NOUN", "PROPN", "ADJ"}):
+        return j + 4
+    return -1
+
+
 def _skip_appositive_name(toks: list[_Tok], end: int, hi: int) -> int:
     """'the gang's leader, Tom Reyes,': the name is the same person, so the phrase extends over it."""
     if end + 1 < hi and toks[end].lower == "," and toks[end + 1].ent == "PERSON":
@@ -609,8 +628,8 @@ _NOT_PERSON = frozenset({"numbers", "containers", "computers", "weapons", "other
 
 def _person_like(t: _Tok) -> bool:
     """The counted noun names people: a listed person noun, a nationality or name, or an agent noun."""
-    if _is_person_word(t) or t.pos == "PROPN" or t.lower in {"them", "he", "she", "him", "her"}:
-        return True
+    if _is_person_word(t) or t.pos == "PROPN" or t.lower in {"them", "he", "she", "him", "her", "old"}:
+        return True  # "old": the head of "a 23-year-old" (see _age_noun)
     return t.lower not in _NOT_PERSON and t.lower.endswith(_PERSON_SUFFIXES) and t.lower not in lex.MEASURE_UNITS
 
 
@@ -623,6 +642,8 @@ def _is_person_word(t: _Tok) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 def _trigger_category(t: _Tok) -> str | None:
+    if t.cat is not None:
+        return t.cat or None
     cat = lex.EVENT_TRIGGERS.get(t.lemma) or lex.EVENT_TRIGGERS.get(t.lower)
     if cat is None:
         return None
@@ -631,6 +652,48 @@ def _trigger_category(t: _Tok) -> str | None:
     if t.lower == "held" or t.lemma == "hold":
         return "detained"
     return cat
+
+
+def _context_triggers(toks: list[_Tok], lo: int, hi: int) -> None:
+    """Decide the triggers whose category depends on the words around them, once per sentence.
+
+    Being shot is `wounded` unless the sentence says it was fatal ("shot dead", "fatally shot",
+    "shot and killed", "who was shot on Monday died"); "shot at" hit no one. Being hit or grazed by
+    gunfire, suffering a gunshot wound or being treated for injuries is `wounded`; "one fatally" after
+    a shooting is `killed`.
+    """
+    for k in range(lo, hi):
+        t = toks[k]
+        if t.lemma == "shoot" and t.pos in {"VERB", "AUX", ""} and t.tag != "VBG":
+            t.cat = _shot_outcome(toks, k, lo, hi)
+        elif t.lower in lex.FATAL_ADVERBS and not (k + 1 < hi and toks[k + 1].pos in {"VERB", "ADJ"}):
+            t.cat = "killed"  # "three people were shot, one fatally"
+        elif t.lemma in lex.HIT_VERBS and t.tag in {"VBN", "VBD"} and k + 1 < hi and toks[k + 1].lower == "by" \
+                and any(x.lemma in lex.GUNFIRE_NOUNS for x in toks[k + 2:min(hi, k + 5)]):
+            t.cat = "wounded"  # "hit by gunfire", "grazed by a bullet", "struck by shrapnel"
+        elif t.lemma in lex.SUFFER_VERBS and t.pos in {"VERB", ""} and not any(
+                x.lower in {"no", "not", "n't"} for x in toks[max(lo, k - 2):k + 2]) \
+                and any(x.lemma in lex.INJURY_NOUNS for x in toks[k + 1:min(hi, k + 6)]):
+            t.cat = "wounded"  # "suffered a gunshot wound", "sustained injuries", "treated for burns"
+
+
+def _shot_outcome(toks: list[_Tok], k: int, lo: int, hi: int) -> str:
+    """'killed' when the shooting was fatal, 'wounded' when the person shot is not said to have died."""
+    if k + 1 < hi and toks[k + 1].lower == "at":
+        return ""  # "shot at": fired at, not hit
+    if k > lo and toks[k - 1].lower in lex.FATAL_ADVERBS:
+        return "killed"
+    # the next verb or outcome word: "shot dead", "shot to death", "shot and killed", "shot on Monday died"
+    for j in range(k + 1, min(hi, k + 10)):
+        x = toks[j]
+        if x.lower in {"dead", "death"} or x.lower in lex.FATAL_ADVERBS:
+            return "killed"
+        if x.lemma in {"kill", "die", "succumb"} and x.pos in {"VERB", "AUX", ""}:
+            return "killed"
+        if x.lower in {",", ";", ".", ":", "but", "while", "when", "after", "before", "as"} or x.pos in {
+                "NUM", "PRON"} or x.ent == "PERSON" or (x.pos == "VERB" and x.tag != "VBN"):
+            break
+    return "wounded"
 
 
 def _object_of(toks: list[_Tok], c: _Count, hi: int) -> None:
@@ -753,12 +816,13 @@ def _post_trigger(toks: list[_Tok], c: _Count, hi: int) -> tuple[int, str] | Non
         if t.lemma == "lose" and k + 2 < hi and toks[k + 2].lower in {"lives", "life"}:
             return k, "killed"  # "eleven people lost their lives"
         cat = _trigger_category(t)
-        if cat is not None and t.pos in {"VERB", "ADJ", "AUX", "NOUN"}:
+        if cat is not None and (t.pos in {"VERB", "ADJ", "AUX", "NOUN"} or t.cat):
             if t.pos == "NOUN" and t.lower not in {"hostage", "custody", "dead"}:
                 return None
             if t.tag == "VBD" and t.lemma not in _INTRANSITIVE and k + 1 < hi and (toks[k + 1].pos in {"DET", "NUM", "PRON", "PROPN", "ADJ"}
-                                                  or toks[k + 1].tag in {"NNS", "NN"}):
-                return None  # the count is the agent: "two gunmen killed three people"
+                                                  or toks[k + 1].tag in {"NNS", "NN"}) \
+                    and toks[k + 1].lower not in _REFLEXIVES:
+                return None  # the count is the agent: "two gunmen killed three people" (not "shot himself")
             if t.tag == "VBG" and steps == 0:
                 return None  # "three insurgents killing ..." is not about them being killed
             return k, cat
@@ -1058,6 +1122,7 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
     out: list[dict] = []
     index_of = {t.i: k for k, t in enumerate(toks)}
     for lo, hi in _sentence_bounds(doc, toks):
+        _context_triggers(toks, lo, hi)
         counts = _between_ranges(toks, _find_counts(toks, lo, hi), lo)
         taken = {k for c in counts for k in range(c.start, c.end)}
         implicit = _implicit_counts(toks, lo, hi, taken)
@@ -1126,6 +1191,8 @@ def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_o
                 cat = "kidnapped"
         c.trigger = toks[k].text
         c.category = cat
+        if cat == "wounded" and toks[k].lemma == "shoot":
+            c.qualifier.append("shot")  # shot, not said to have died: the rollup nets out those who did
         if cat == "troops" and obj is not None and obj.lemma not in lex.TROOP_NOUNS and not _is_person_word(obj):
             c.category = "amount"
         if _negated(toks, c, k, lo):

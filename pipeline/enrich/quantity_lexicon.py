@@ -46,7 +46,7 @@ PASSIVE_HELPERS = frozenset({
     "remained", "remains", "left", "leave", "go", "went", "take", "taken", "into", "in", "under", "to", "later",
     "who", "that", "which", "apparently", "presumed", "presume", "feared", "fear", "either", "initially",
     "immediately", "then", "since", "shot", "found", "find", "just", "reportedly", "allegedly", "already",
-    "were", "not", "n't", "never", "could", "would", "might", "may", "can", "will", "should", "must", "later",
+    "were", "not", "n't", "never", "pronounced", "pronounce", "declared", "declare", "could", "would", "might", "may", "can", "will", "should", "must", "later",
 })
 # Words between a pre-verb trigger and its number: "killed at least", "arrested a total of".
 PRE_SKIP = frozenset({
@@ -89,7 +89,10 @@ PERSON_NOUNS = frozenset({
     "chief", "deputy", "lieutenant", "financier", "courier", "bombmaker", "expert", "militiaman", "militiamen",
     "recruit", "cadet", "commando", "inmate", "cleric", "elder", "mullah", "governor", "mayor", "lawmaker",
     "senator", "minister", "pilot", "colonel", "general", "sergeant", "captain", "guardsman", "others", "other",
-    "family", "relative", "shooter", "assailant", "hijacker", "kidnapper", "abductor", "pirate", "activist",
+    "family", "relative", "father", "mother", "son", "daughter", "brother", "sister", "husband", "wife",
+    "boyfriend", "girlfriend", "cousin", "uncle", "aunt", "nephew", "niece", "grandmother", "grandfather",
+    "grandson", "granddaughter", "stepfather", "stepson", "fiance", "fiancee", "neighbor", "neighbour", "friend",
+    "roommate", "male", "female", "homeowner", "tenant", "clerk", "cashier", "customer", "shooter", "assailant", "hijacker", "kidnapper", "abductor", "pirate", "activist",
     "opponent", "dissident", "supporter", "partisan", "sympathizer", "sympathiser", "accomplice", "conspirator",
     "trainer", "instructor", "planner", "organizer", "emplacer", "recruiter", "financer", "supplier", "cell",
     "bodyguard", "aide", "adviser", "advisor", "agent", "spy", "informant", "teacher", "pupil", "monk", "priest",
@@ -200,3 +203,15 @@ TROOP_MOVE_LEMMAS = frozenset({
 })
 # Modals of a decided future: a deployment announced with "will" is the news, not a possibility.
 PLANNED_MODALS = frozenset({"will", "shall", "'ll"})
+
+# --- triggers decided by their context (`quantities._context_triggers`) ---------------------------
+# "fatally shot", "one fatally", "mortally wounded": the outcome was death.
+FATAL_ADVERBS = frozenset({"fatally", "mortally"})
+# "hit by gunfire", "grazed by a bullet", "struck by shrapnel": wounded (with a GUNFIRE_NOUNS word after "by").
+HIT_VERBS = frozenset({"hit", "strike", "struck", "graze", "grazed", "wound"})
+GUNFIRE_NOUNS = frozenset({"gunfire", "bullet", "bullets", "shrapnel", "gunshot", "shot", "shots", "round", "rounds",
+                           "pellet", "pellets", "fire", "crossfire", "sniper", "shell", "shells", "debris"})
+# "suffered a gunshot wound", "sustained injuries", "treated for burns": wounded (with an INJURY_NOUNS word after).
+SUFFER_VERBS = frozenset({"suffer", "sustain", "receive", "treat"})
+INJURY_NOUNS = frozenset({"wound", "wounds", "injury", "injuries", "burn", "burns", "inhalation", "fracture",
+                          "fractures", "trauma", "gunshot"})

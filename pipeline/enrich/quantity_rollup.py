@@ -66,6 +66,7 @@ class _Incident:
     approximate: bool
     heads: set[str]
     place: str | None
+    enumerated: int = 0  # people of this incident told one by one after its total ("A 26-year-old man was shot")
 
 
 def _add(a: int | None, b: int | None) -> int | None:
@@ -114,24 +115,40 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
             if any(q.get("negated") and not q.get("hypothetical") for q in qs):
                 out.append({"category": category, "low": 0, "high": 0, "approximate": False, "mentions": 0})
             continue
-        people_starts: dict[int, int] = {}
-        for q in quantities:
-            if q.get("category") in lex.PEOPLE_CATEGORIES and q.get("category") != category:
-                key = int(q.get("sentence_start") or 0)
-                people_starts[key] = min(people_starts.get(key, 1 << 30), int(q.get("start") or 0))
-        facts = [dict(q, _after_other_category=people_starts.get(int(q.get("sentence_start") or 0), 1 << 30)
-                      < int(q.get("start") or 0)) for q in facts]
-        incidents: list[_Incident] = []
-        for group in _by_sentence(facts):
-            _merge_sentence(incidents, group)
-        low: int | None = None
-        high: int | None = 0
-        for inc in incidents:
-            low = _add(low, inc.low)
-            high = _sum_high(high, inc.high)
-        out.append({"category": category, "low": low, "high": high,
-                    "approximate": any(i.approximate for i in incidents), "mentions": len(facts)})
+        if category == "wounded":
+            # "shot" alone does not say the person lived: those shot count as wounded net of the killed
+            # ("four people were shot; one died" -> 3); people said to be wounded or injured stay
+            low, high, approx = _total(quantities, facts, category)
+            shot = [q for q in facts if "shot" in (q.get("qualifier") or "").split()]
+            if shot:
+                killed = next((r["low"] or 0 for r in out if r["category"] == "killed"), 0)
+                deduct = min(killed, _total(quantities, shot, category)[0] or 0)
+                low = max(0, (low or 0) - deduct)
+                high = None if high is None else max(low, high - deduct)
+        else:
+            low, high, approx = _total(quantities, facts, category)
+        out.append({"category": category, "low": low, "high": high, "approximate": approx, "mentions": len(facts)})
     return out
+
+
+def _total(quantities: list[dict], facts: list[dict], category: str) -> tuple[int | None, int | None, bool]:
+    """(low, high, approximate) of one category's facts: sentences merged into incidents, incidents added."""
+    people_starts: dict[int, int] = {}
+    for q in quantities:
+        if q.get("category") in lex.PEOPLE_CATEGORIES and q.get("category") != category:
+            key = int(q.get("sentence_start") or 0)
+            people_starts[key] = min(people_starts.get(key, 1 << 30), int(q.get("start") or 0))
+    facts = [dict(q, _after_other_category=people_starts.get(int(q.get("sentence_start") or 0), 1 << 30)
+                  < int(q.get("start") or 0)) for q in facts]
+    incidents: list[_Incident] = []
+    for group in _by_sentence(facts):
+        _merge_sentence(incidents, group)
+    low: int | None = None
+    high: int | None = 0
+    for inc in incidents:
+        low = _add(low, inc.low)
+        high = _sum_high(high, inc.high)
+    return low, high, any(i.approximate for i in incidents)
 
 
 def _by_sentence(facts: list[dict]) -> Iterable[list[dict]]:
@@ -178,7 +195,11 @@ def _merge_sentence(incidents: list[_Incident], group: list[dict]) -> None:
     if subset_only:
         _restate(last, new)
         return
+    single = new.low == 1 and new.high == 1
     if all(_is_additive(q) for q in main):
+        if single and 0 < last.enumerated < (last.low or 0) - 1:
+            last.enumerated += 1  # "Another 26-year-old man was shot": the victims of a total, told in turn
+            return
         last.low, last.high = _add(last.low, new.low), _sum_high(last.high, new.high)
         last.approximate = last.approximate or new.approximate
         last.heads |= heads
@@ -193,6 +214,8 @@ def _merge_sentence(incidents: list[_Incident], group: list[dict]) -> None:
         # people told generically ("people", "the commander", "he") restate the article so far;
         # only a larger figure raises it
         total = sum(inc.low or 0 for inc in incidents)
+        if single and total > 1:
+            last.enumerated += 1
         if (new.low or 0) > total:
             last.low = (last.low or 0) + (new.low or 0) - total
             last.high = None if new.high is None else max(last.high or 0, last.low)
