@@ -21,6 +21,7 @@ commands:
   demo   --output DIR     run the same job on the bundled sample corpus (served on 127.0.0.1)
   enrich --input FILE.jsonl --output DIR   entities and counts for texts extracted elsewhere
   failures --output DIR [--run-id ID]       list dead letters: what failed, where, and why
+  stories --output DIR [--since YYYY-MM-DD] the latest stories: first seen, outlets, merged counts, title
   watch  --every 15m [run options]          run the same job every interval (one run at a time per --state)
 
 `wirebeam run --help` lists every option."""
@@ -186,7 +187,24 @@ def cmd_failures(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "demo": cmd_demo, "enrich": cmd_enrich, "failures": cmd_failures, "watch": cmd_watch}
+def cmd_stories(argv: list[str]) -> int:
+    from pipeline.report import format_stories, latest_stories
+
+    parser = argparse.ArgumentParser(prog="wirebeam stories", description="the latest stories: one row per story "
+                                     "however many outlets carried it")
+    parser.add_argument("--output", required=True, help="the runs' output folder")
+    parser.add_argument("--since", default=None, help="only stories seen on or after this day (YYYY-MM-DD)")
+    parser.add_argument("--limit", type=int, default=20, help="how many stories (default 20)")
+    args = parser.parse_args(argv)
+    if not list(Path(args.output).glob("stories/date=*/*.parquet")) and "://" not in args.output:
+        print(f"no stories under {args.output} (runs since wirebeam 0.2 write OUTPUT/stories/)")
+        return EXIT_OK
+    print(format_stories(latest_stories(args.output, args.since, args.limit)))
+    return EXIT_OK
+
+
+COMMANDS = {"run": cmd_run, "demo": cmd_demo, "enrich": cmd_enrich, "failures": cmd_failures, "watch": cmd_watch,
+            "stories": cmd_stories}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ batch, each window in streaming.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Callable, Protocol
 
 import apache_beam as beam
@@ -35,6 +36,9 @@ from pipeline.sinks.schema import ARTICLE_SCHEMA, DEAD_LETTER_SCHEMA
 from pipeline.sinks.staging import FinalizePartitions, StageRows
 from pipeline.sinks.windows import output_run_id
 from pipeline.state.store import SEEN_SCHEMA, seen_folder
+from pipeline.stories.index import story_state_folder
+from pipeline.stories.schema import STORY_SCHEMA, STORY_STATE_SCHEMA
+from pipeline.stories.transforms import FACTS, RECORDS, STORIES, AssignStories, signed
 from pipeline.state.transforms import item_key, seen_rows_of
 
 
@@ -113,6 +117,12 @@ class IngestFeeds(beam.PTransform):
         return outputs
 
 
+def story_window(wb: WirebeamOptions) -> timedelta:
+    from pipeline.schedule import parse_interval
+
+    return parse_interval(wb.story_window)
+
+
 class StampRunId(beam.DoFn):
     """Rows carry the run id of their window (the name of the file they are written to)."""
 
@@ -133,8 +143,10 @@ class DeadLetterRows(beam.DoFn):
 
 class EnrichAndWrite(beam.PTransform):
     """The shared tail of every job: enrich articles, keep one copy of each
-    article no finished run wrote, write articles and dead letters as date
-    partitions and the seen state, then the manifest of each run.
+    article no finished run wrote, group the copies other outlets carry into
+    stories (pipeline/stories/), write articles, stories and dead letters as
+    date partitions and the seen state and story records, then the manifest of
+    each run.
 
     Input: a dict of PCollections: "articles", "feed_status", and any number
     of "dead_letters:<stage>" and "facts:<name>" entries. `bounded`: a batch
@@ -170,12 +182,26 @@ class EnrichAndWrite(beam.PTransform):
         claims = (
             articles
             | "StampRunId" >> beam.ParDo(StampRunId(plan.run_id))
+            | "SignStories" >> beam.Map(signed)
             | "StageArticles" >> StageRows(plan.output, plan.run_id, "articles", ARTICLE_SCHEMA,
                                            date_column="published_at")
         )
         copies = claims | "KeepOneCopy" >> KeepOneCopy()
         chosen = copies.kept | "DropSeenArticles" >> self._seen.drop("article_id", _article_id)
-        kept, already_seen, duplicates = chosen.unseen, chosen.already_seen, copies[DUPLICATES]
+        stories = chosen.unseen | "AssignStories" >> AssignStories(
+            plan.output, plan.state_root, plan.run_id, story_window(wb)
+        )
+        kept, already_seen, duplicates = stories.claims, chosen.already_seen, copies[DUPLICATES]
+        stories_out = (
+            stories[STORIES] | "WriteStories" >> WritePartitionedParquet(
+                "stories", FileSystems.join(plan.output, "stories"), STORY_SCHEMA, plan.run_id,
+                date_column="first_seen", key_column="story_id",
+            ),
+            stories[RECORDS] | "WriteStoryRecords" >> WritePartitionedParquet(
+                "story_state", story_state_folder(plan.state_root), STORY_STATE_SCHEMA, plan.run_id,
+                date_column="fetched_at", key_column="article_id",
+            ),
+        )
         articles_out = kept | "WriteArticles" >> FinalizePartitions(
             "articles", FileSystems.join(plan.output, "articles"), ARTICLE_SCHEMA, plan.run_id,
             key_column="article_id", shards=wb.output_shards,
@@ -194,6 +220,7 @@ class EnrichAndWrite(beam.PTransform):
         ]
         facts = (
             *fact_sets,
+            stories[FACTS],
             *late_sets,
             kept | facts_of("CountDistinct", "distinct_articles", _row_feed),
             already_seen | facts_of("CountDistinctSeen", "distinct_articles", _row_feed),
@@ -213,7 +240,7 @@ class EnrichAndWrite(beam.PTransform):
                 date_column="published_at", key_column="url_key",
             )
         )
-        files = (articles_out, dead_out, seen_out) | "AllFiles" >> beam.Flatten()
+        files = (articles_out, dead_out, seen_out, *stories_out) | "AllFiles" >> beam.Flatten()
         from pipeline.plan import run_record
 
         run = run_record(plan, self._options, mode="batch" if self._bounded else "streaming")

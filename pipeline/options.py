@@ -148,3 +148,6 @@ class WirebeamOptions(PipelineOptions):
                            help="skip entities and counts (columns stay empty)")
         group.add_argument("--output-shards", dest="output_shards", type=int, default=1,
                            help="files per date partition per run")
+        group.add_argument("--story-window", dest="story_window", default="7d",
+                           help="how long a story attracts new copies: a copy of an older story starts a new one "
+                                "(e.g. 3d, 7d, 14d)")

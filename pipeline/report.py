@@ -27,6 +27,10 @@ def format_summary(manifest: dict[str, Any], manifest_location: str) -> str:
         f"  written       {c['article_rows_written']} article rows in {len(files.get('articles', []))} file(s), "
         f"{c['dead_letter_rows_written']} dead letter(s)",
     ]
+    story_rows = sum(f["rows"] for f in files.get("stories", []))
+    if story_rows:
+        lines.append(f"  stories       the articles form {story_rows} stories: {c.get('stories_new', 0)} new, "
+                     f"{c.get('stories_updated', 0)} carried on from earlier runs")
     if partitions:
         lines.append("  partitions    " + ", ".join(f"{p} ({n})" for p, n in sorted(partitions.items())))
     if c["dead_letters_by_error"]:
@@ -34,6 +38,8 @@ def format_summary(manifest: dict[str, Any], manifest_location: str) -> str:
     output = manifest["output"]
     lines += [
         f"  output        {output}/articles/date=*/{manifest['run_id']}-*.parquet",
+        *([f"  stories       {output}/stories/date=*/{manifest['run_id']}-*.parquet  (wirebeam stories --output {output})"]
+          if story_rows else []),
         f"  dead letters  {output}/dead_letters/date=*/{manifest['run_id']}-*.parquet",
         f"  manifest      {manifest_location}",
     ]
@@ -71,4 +77,39 @@ def format_articles_table(paths: list[str], limit: int = 25) -> str:
         )
     if len(rows) > limit:
         lines.append(f"... and {len(rows) - limit} more")
+    return "\n".join(lines)
+
+
+# The newest row per story is its current view (stories are append-only).
+CURRENT_STORIES_SQL = """
+SELECT * FROM read_parquet('{folder}/*/*.parquet', hive_partitioning = true)
+QUALIFY row_number() OVER (PARTITION BY story_id ORDER BY last_seen DESC, n_articles DESC, run_id DESC) = 1
+"""
+
+
+def latest_stories(output: str, since: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """The current view of the stories last seen most recently (since a day, if given), from OUTPUT/stories."""
+    import duckdb
+
+    query = CURRENT_STORIES_SQL.format(folder=f"{output.rstrip('/')}/stories")
+    query = f"SELECT * FROM ({query}) WHERE ? IS NULL OR last_seen >= CAST(? AS TIMESTAMPTZ) ORDER BY last_seen DESC LIMIT {int(limit)}"
+    con = duckdb.connect()
+    cursor = con.execute(query, [since, since])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def format_stories(stories: list[dict[str, Any]]) -> str:
+    """A short table: first seen, sources, merged counts (latest figure, low-high over reports), title."""
+    if not stories:
+        return "no stories yet"
+    lines = [f"{'first seen (UTC)':16}  {'sources':>7}  {'counts (latest; reported range)':34}  title"]
+    for story in stories:
+        counts = ", ".join(
+            f"{c['category']} {c['low']}" + (f" ({c['min_reported']}-{c['max_reported']})"
+                                             if c["min_reported"] != c["max_reported"] else "")
+            for c in (story["event_counts"] or []) if c["low"]
+        )
+        lines.append(f"{story['first_seen']:%Y-%m-%d %H:%M}  {story['n_sources']:>7}  {counts[:34]:34}  "
+                     f"{(story['title'] or '')[:60]}")
     return "\n".join(lines)

@@ -92,7 +92,7 @@ class StreamingIngest(beam.PTransform):
         plan, options = self._plan, self._options
         size, lease = streaming_timing(options)
         windowing = beam_window.FixedWindows(size)
-        seen = LiveSeen(plan.output, plan.state_root, lease, windowing)
+        seen = LiveSeen(plan.output, plan.state_root, lease, windowing, job=plan.run_id)
         start = Timestamp.of(plan.started_at.timestamp())
         problems = (
             feeds.pipeline

@@ -21,12 +21,13 @@ from pipeline.records import DeadLetter
 from pipeline.sinks.parquet import WrittenFile
 from pipeline.sinks.schema import ARTICLE_SCHEMA_VERSION, DEAD_LETTER_SCHEMA_VERSION
 from pipeline.sinks.windows import output_run_id, window_fields
+from pipeline.stories.schema import STORY_SCHEMA_VERSION
 
 # Stage counters, in the order of the data's journey.
 STAGE_COUNTERS = (
     "items_seen", "items_already_written", "items_in_flight", "items_queued", "pages_fetched", "extracted",
     "distinct_articles", "duplicate_copies", "articles_already_written", "articles_in_flight", "enriched",
-    "not_enriched", "written",
+    "not_enriched", "written", "stories_new", "stories_updated",
 )
 # items_in_flight / articles_in_flight: streaming only, work a recent window let through
 # whose output is not in the seen state yet (state/live.py); it is not done twice.
@@ -107,7 +108,8 @@ def build_manifest(
         **run,
         "status": "finished",
         "finished_at": finished_at.astimezone(timezone.utc).isoformat(),
-        "schema_versions": {"article": ARTICLE_SCHEMA_VERSION, "dead_letter": DEAD_LETTER_SCHEMA_VERSION},
+        "schema_versions": {"article": ARTICLE_SCHEMA_VERSION, "dead_letter": DEAD_LETTER_SCHEMA_VERSION,
+                            "story": STORY_SCHEMA_VERSION},
         "counters": counters,
         "feeds": feeds,
         "files": files_by_kind,

@@ -1,7 +1,7 @@
-"""The output contract: Arrow schemas for articles and dead letters.
+"""The output contract: Arrow schemas for articles and dead letters (stories: pipeline/stories/schema.py).
 
-Defined once here; `schemas/article.v1.json` and `schemas/dead_letter.v1.json`
-are generated from these (`python -m pipeline.sinks.schema --write schemas/`)
+Defined once here; `schemas/article.v2.json`, `schemas/dead_letter.v1.json` and
+`schemas/story.v1.json` are generated from these (`python -m pipeline.sinks.schema --write schemas/`)
 and a test fails if they drift. Bump the version for any change a reader would
 notice (a removed or retyped column); adding a nullable column is still a bump.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-ARTICLE_SCHEMA_VERSION = 1
+ARTICLE_SCHEMA_VERSION = 2  # 2: story_id
 DEAD_LETTER_SCHEMA_VERSION = 1
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -101,6 +101,7 @@ ARTICLE_SCHEMA = pa.schema(
         _field("text", pa.string(), "clean body text", False),
         _field("word_count", pa.int32(), "whitespace-separated words in text", False),
         _field("content_sha256", pa.string(), "sha256 of the normalised body text (finds syndicated copies)", False),
+        _field("story_id", pa.string(), "the story this article is a copy of: copies on other outlets, edited or updated, share it (stories/)"),
         _field("byline", pa.string(), "byline as printed (By ...), kept out of the body"),
         _field("dateline_place", pa.string(), "place of the dateline (BAGHDAD, March 24 (Reuters) -)"),
         _field("agency", pa.string(), "news agency named in the dateline or credits"),
@@ -157,10 +158,14 @@ def schema_to_json(schema: pa.Schema) -> dict[str, Any]:
     }
 
 
-PUBLISHED_SCHEMAS = {
-    f"article.v{ARTICLE_SCHEMA_VERSION}.json": ARTICLE_SCHEMA,
-    f"dead_letter.v{DEAD_LETTER_SCHEMA_VERSION}.json": DEAD_LETTER_SCHEMA,
-}
+def published_schemas() -> dict[str, pa.Schema]:
+    from pipeline.stories.schema import STORY_SCHEMA, STORY_SCHEMA_VERSION  # the stories stage owns its schema
+
+    return {
+        f"article.v{ARTICLE_SCHEMA_VERSION}.json": ARTICLE_SCHEMA,
+        f"dead_letter.v{DEAD_LETTER_SCHEMA_VERSION}.json": DEAD_LETTER_SCHEMA,
+        f"story.v{STORY_SCHEMA_VERSION}.json": STORY_SCHEMA,
+    }
 
 
 def main() -> None:
@@ -168,7 +173,7 @@ def main() -> None:
     parser.add_argument("--write", type=Path, required=True, help="folder to write schema JSON into")
     args = parser.parse_args()
     args.write.mkdir(parents=True, exist_ok=True)
-    for name, schema in PUBLISHED_SCHEMAS.items():
+    for name, schema in published_schemas().items():
         (args.write / name).write_text(json.dumps(schema_to_json(schema), indent=2) + "\n")
         print(args.write / name)
 

@@ -45,11 +45,15 @@ STAGING_FOLDER = "_temporary"
 ROWS_PER_GROUP = 64  # rows buffered per open temp file: bounds a worker's memory, not the run's
 
 # What a claim carries besides its place: the columns that decide which copy of
-# an article is kept, and those the seen state and the manifest need.
+# an article is kept, those the seen state and the manifest need, and what the
+# stories stage matches and merges (its signature, 776 bytes, and a few columns).
 CLAIM_COLUMNS = (
     "article_id", "url", "canonical_url", "item_link", "word_count", "content_sha256",
     "published_at", "run_id", "feed_url", "enrichment_status",
+    "fetched_at", "source", "title", "language", "event_counts", "story_signature", "story_top_entities",
 )
+# Columns decided after staging (on the claim) and written into the final row.
+CLAIMED_COLUMNS = ("story_id",)
 
 
 def staging_folder(output: str, run_id: str) -> str:
@@ -154,8 +158,19 @@ def kept_indices_by_file(claims: Iterable[dict[str, Any]]) -> dict[str, list[int
     return {path: sorted(indices) for path, indices in sorted(by_file.items())}
 
 
-def copy_kept_rows(source_path: str, indices: list[int], writer: pq.ParquetWriter) -> int:
-    """Append the rows at `indices` of a staged file to `writer`, one row group at a time."""
+def with_claimed_columns(table: pa.Table, claimed: dict[str, list[Any]]) -> pa.Table:
+    """`table` with the columns decided after staging set from the claims (one value per row)."""
+    for name, values in claimed.items():
+        position = table.schema.get_field_index(name)
+        if position >= 0:
+            table = table.set_column(position, table.schema.field(position), pa.array(values, table.schema.field(position).type))
+    return table
+
+
+def copy_kept_rows(source_path: str, indices: list[int], writer: pq.ParquetWriter,
+                   claimed: dict[int, dict[str, Any]] | None = None) -> int:
+    """Append the rows at `indices` of a staged file to `writer`, one row group at a time;
+    `claimed`: per index, column values decided after staging (CLAIMED_COLUMNS)."""
     copied, wanted = 0, iter(indices)
     next_index = next(wanted, None)
     with FileSystems.open(source_path) as source:
@@ -171,7 +186,12 @@ def copy_kept_rows(source_path: str, indices: list[int], writer: pq.ParquetWrite
                 next_index = next(wanted, None)
             if take:
                 table = staged.read_row_group(group)
-                writer.write_table(table if len(take) == size else table.take(take))
+                table = table if len(take) == size else table.take(take)
+                if claimed:
+                    rows = [claimed.get(offset + t, {}) for t in take]
+                    table = with_claimed_columns(table, {name: [row.get(name) for row in rows]
+                                                         for name in CLAIMED_COLUMNS})
+                writer.write_table(table)
                 copied += len(take)
             offset += size
     if next_index is not None:
@@ -182,9 +202,17 @@ def copy_kept_rows(source_path: str, indices: list[int], writer: pq.ParquetWrite
 def write_partition_from_staged(path: str, claims: Iterable[dict[str, Any]], schema: pa.Schema) -> int:
     """Write the claimed rows to `path` atomically (hidden temp file, then rename); returns rows written."""
 
+    claims = list(claims)
+    claimed: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for claim in claims:
+        values = {name: claim[name] for name in CLAIMED_COLUMNS if name in claim}
+        if values:
+            claimed[claim["staged_path"]][int(claim["row_index"])] = values
+
     def fill(writer: pq.ParquetWriter) -> int:
         return sum(
-            copy_kept_rows(source_path, indices, writer) for source_path, indices in kept_indices_by_file(claims).items()
+            copy_kept_rows(source_path, indices, writer, claimed.get(source_path))
+            for source_path, indices in kept_indices_by_file(claims).items()
         )
 
     return write_parquet_atomically(path, schema, fill)

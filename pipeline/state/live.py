@@ -85,13 +85,14 @@ _VIEWS = shared.Shared()  # one view per store per worker process, shared by its
 class DropWrittenFn(beam.DoFn):
     """Work whose key a finished run wrote -> 'already_seen'; the rest on."""
 
-    def __init__(self, output: str, root: str, kind: str, key: Callable[[Any], str]) -> None:
-        self._output, self._root, self._kind, self._key = output, root, kind, key
+    def __init__(self, output: str, root: str, kind: str, key: Callable[[Any], str], job: str = "") -> None:
+        self._output, self._root, self._kind, self._key, self._job = output, root, kind, key, job
         self._view: StoreSeenView | None = None
 
     def setup(self) -> None:
         output, root = self._output, self._root
-        self._view = _VIEWS.acquire(lambda: StoreSeenView(output, root), tag=f"{output}|{root}")
+        # Tagged with the job: a view never outlives it (a worker process may serve another job).
+        self._view = _VIEWS.acquire(lambda: StoreSeenView(output, root), tag=f"{self._job}|{output}|{root}")
 
     def process(self, element: Any, window=beam.DoFn.WindowParam) -> Iterator[Any]:
         if self._key(element) in self._view.as_of(window)[self._kind]:
@@ -164,14 +165,14 @@ class DropSeenLive(beam.PTransform):
     """Windowed work -> SeenSplit: drops what finished runs wrote, then leases the rest."""
 
     def __init__(self, output: str, root: str, kind: str, key: Callable[[Any], str], lease_seconds: float,
-                 windowing: beam_window.WindowFn) -> None:
+                 windowing: beam_window.WindowFn, job: str = "") -> None:
         super().__init__()
-        self._output, self._root, self._kind, self._key = output, root, kind, key
+        self._output, self._root, self._kind, self._key, self._job = output, root, kind, key, job
         self._lease, self._windowing = lease_seconds, windowing
 
     def expand(self, work) -> SeenSplit:
         split = work | "DropWritten" >> beam.ParDo(
-            DropWrittenFn(self._output, self._root, self._kind, self._key)
+            DropWrittenFn(self._output, self._root, self._kind, self._key, self._job)
         ).with_outputs(ALREADY_SEEN, main="unseen")
         leased, deferred = split.unseen | "LeaseUnseen" >> Lease(self._key, self._lease, self._windowing)
         return SeenSplit(leased, split[ALREADY_SEEN], deferred)
@@ -180,9 +181,10 @@ class DropSeenLive(beam.PTransform):
 class LiveSeen:
     """The streaming job's seen state (see the module docstring); same `drop` as SnapshotSeen."""
 
-    def __init__(self, output: str, root: str, lease_seconds: float, windowing: beam_window.WindowFn) -> None:
-        self._output, self._root = output, root
+    def __init__(self, output: str, root: str, lease_seconds: float, windowing: beam_window.WindowFn,
+                 job: str = "") -> None:
+        self._output, self._root, self._job = output, root, job
         self._lease, self._windowing = lease_seconds, windowing
 
     def drop(self, kind: str, key: Callable[[Any], str]) -> beam.PTransform:
-        return DropSeenLive(self._output, self._root, kind, key, self._lease, self._windowing)
+        return DropSeenLive(self._output, self._root, kind, key, self._lease, self._windowing, self._job)

@@ -49,7 +49,7 @@ SEEN_SCHEMA = pa.schema(
     metadata={"wirebeam.schema": "seen", "wirebeam.schema_version": "1"},
 )
 
-DATA_FOLDERS = ("articles", "dead_letters")
+DATA_FOLDERS = ("articles", "dead_letters", "stories")
 INCOMPLETE_FOLDER = "_incomplete"
 _RUN_FILE = re.compile(r"^(?P<run_id>.+)-(?P<shard>\d+)\.parquet$")
 
@@ -125,6 +125,7 @@ def run_files(output: str, root: str) -> list[str]:
     """Every data and state file written by any run."""
     patterns = [FileSystems.join(output, folder, "date=*", "*.parquet") for folder in DATA_FOLDERS]
     patterns.append(FileSystems.join(seen_folder(root), "date=*", "*.parquet"))
+    patterns.append(FileSystems.join(root, "stories", "date=*", "*.parquet"))  # story records (stories/index.py)
     return sorted(path for pattern in patterns for path in match_files(pattern))
 
 

@@ -93,6 +93,8 @@ def test_batch_job_has_the_pipeline_steps(batch_job):
                  "EnrichAndWrite/EnrichArticles", "EnrichAndWrite/StageArticles/StageRows",
                  "EnrichAndWrite/KeepOneCopy/ChooseCopy", "EnrichAndWrite/DropSeenArticles",
                  "EnrichAndWrite/WriteArticles/WriteFiles", "EnrichAndWrite/WriteSeenState/WriteFiles",
+                 "EnrichAndWrite/SignStories", "EnrichAndWrite/AssignStories/Assign",
+                 "EnrichAndWrite/WriteStories/WriteFiles", "EnrichAndWrite/WriteStoryRecords/WriteFiles",
                  "EnrichAndWrite/WriteDeadLetters/WriteFiles", "EnrichAndWrite/WriteManifest/Write"):
         assert step in steps, step
     assert plan.feeds and plan.feeds[0].url.endswith("/rss/world.xml")
@@ -108,7 +110,7 @@ def test_every_dofn_pickles_and_comes_from_an_installed_package(batch_job):
         assert module.split(".")[0] in ("pipeline", "apache_beam"), (name, module)
     ours = {type(fn).__name__ for _n, fn, _p in dofns if type(fn).__module__.startswith("pipeline.")}
     assert {"PollHostFeedsFn", "FetchHostQueuesFn", "WritePartitionFileFn", "StageRowsFn", "FinalizePartitionFn",
-            "WriteManifestFn", "EnrichArticlesFn"} <= ours
+            "WriteManifestFn", "EnrichArticlesFn", "AssignStoriesFn"} <= ours
 
 
 def test_the_container_image_option_is_honoured(batch_job):
@@ -131,6 +133,7 @@ def test_outputs_are_gcs_paths_and_no_local_path_is_baked_in(batch_job, tmp_path
     assert f"{OUTPUT}/articles".encode() in payloads
     assert f"{OUTPUT}/dead_letters".encode() in payloads
     assert f"{STATE}/seen".encode() in payloads
+    assert f"{OUTPUT}/stories".encode() in payloads and f"{STATE}/stories".encode() in payloads
     # Absolute local paths in the pickled functions may only be the source file names of
     # functions pickled by value (code metadata, never opened by a worker): no data path.
     local_paths = {m.decode() for m in re.findall(rb"(?:/tmp|/work|/home|/root|/var|/srv|/opt)/[^\x00-\x1f\x7f-\xff\"']*",
@@ -140,7 +143,7 @@ def test_outputs_are_gcs_paths_and_no_local_path_is_baked_in(batch_job, tmp_path
     assert not re.search(rb"file://", payloads)
     writers = [fn for _n, fn, _p in pardo_dofns(job)
                if type(fn).__name__ in ("WritePartitionFileFn", "FinalizePartitionFn")]
-    assert len(writers) == 3  # articles, dead letters, seen state
+    assert len(writers) == 5  # articles, dead letters, seen state, stories, story records
     assert all(fn._base.startswith("gs://wirebeam-test-bucket/") for fn in writers)
     stagers = [fn for _n, fn, _p in pardo_dofns(job) if type(fn).__name__ == "StageRowsFn"]
     assert [(fn._output, fn._run_id, fn._name) for fn in stagers] == [(OUTPUT, _plan.run_id, "articles")]
@@ -156,6 +159,8 @@ def test_streaming_job_is_unbounded_with_state_and_windows(streaming_job):
                  "StreamingIngest/IngestFeeds/DropSeenItems/LeaseUnseen/Lease",
                  "StreamingIngest/EnrichAndWrite/DropSeenArticles/LeaseUnseen/Lease",
                  "StreamingIngest/EnrichAndWrite/WriteSeenState/WriteFiles",
+                 "StreamingIngest/EnrichAndWrite/AssignStories/Assign",
+                 "StreamingIngest/EnrichAndWrite/WriteStories/WriteFiles",
                  "StreamingIngest/EnrichAndWrite/WriteManifest/Write"):
         assert step in steps, step
     batch_steps = {name for name in steps if name.startswith("StreamingIngest/EnrichAndWrite/")}

@@ -144,12 +144,29 @@ def test_manifest_counts_match_the_files(demo):
 
 
 def test_files_match_the_published_schema(demo):
+    from pipeline.sinks.schema import ARTICLE_SCHEMA_VERSION
+    from pipeline.stories.schema import STORY_SCHEMA, STORY_SCHEMA_VERSION
+
     out, _, _ = demo
-    schema_file = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "article.v1.json").read_text())
-    for path in (out / "articles").rglob("*.parquet"):
-        schema = pq.read_schema(path)
-        assert schema.equals(ARTICLE_SCHEMA, check_metadata=False), path
-        assert schema.names == [f["name"] for f in schema_file["fields"]]
+    schemas = Path(__file__).resolve().parents[2] / "schemas"
+    for folder, expected, name in (("articles", ARTICLE_SCHEMA, f"article.v{ARTICLE_SCHEMA_VERSION}.json"),
+                                   ("stories", STORY_SCHEMA, f"story.v{STORY_SCHEMA_VERSION}.json")):
+        schema_file = json.loads((schemas / name).read_text())
+        paths = list((out / folder).rglob("*.parquet"))
+        assert paths, folder
+        for path in paths:
+            schema = pq.read_schema(path)
+            assert schema.equals(expected, check_metadata=False), path
+            assert schema.names == [f["name"] for f in schema_file["fields"]]
+
+
+def test_every_article_has_a_story_and_the_syndicated_copy_shares_it(demo):
+    out, _, _ = demo
+    rows = [r for p in (out / "articles").rglob("first-run-*.parquet") for r in pq.read_table(p).to_pylist()]
+    assert all(r["story_id"] for r in rows)
+    darfur = {r["source"]: r["story_id"] for r in rows if r["title"] and r["title"].startswith("Paramilitary shelling")}
+    assert len(darfur) == 2 and len(set(darfur.values())) == 1  # the AP story on two sites: one story
+    assert len({r["story_id"] for r in rows}) == len(rows) - 1  # every other article is its own story
 
 
 def test_rerun_on_the_same_state_writes_no_duplicates(demo):

@@ -1,0 +1,122 @@
+"""Story assignment (pure), the story index, merged story rows, and the DoFn around them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.transforms.window import GlobalWindow
+
+from bench.stories_pairs import Article
+from pipeline.stories.assign import assign_stories, group_copies, story_id_for
+from pipeline.stories.fingerprint import signature, to_bytes
+from pipeline.stories.index import StoreStoryView, build_index, recorded_files, window_dates
+from pipeline.stories.merge import merged_counts, report_of, story_row
+from pipeline.stories.schema import STORY_SCHEMA, STORY_STATE_SCHEMA
+from pipeline.stories.transforms import AssignStoriesFn
+from tests.stories.outlets import base, copies
+
+T0 = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def text(article: Article) -> str:
+    return article.text
+
+
+def claim(article_id: str, body: str, *, minutes: int = 0, source: str = "S", counts=(), run_id: str = "r1") -> dict:
+    return {
+        "article_id": article_id, "fetched_at": T0 + timedelta(minutes=minutes), "published_at": T0,
+        "source": source, "title": f"title {article_id}", "language": "en", "word_count": len(body.split()),
+        "story_signature": to_bytes(signature(body)), "event_counts": list(counts), "story_top_entities": [],
+        "run_id": run_id,
+    }
+
+
+def test_copies_group_together_and_stories_sharing_boilerplate_do_not():
+    quake = [text(a) for a in copies(base("quake-malatya"), ["headline", "trim", "credit", "insert", "furniture"])]
+    elections = [" ".join(base(i).paragraphs) for i in ("election-portugal", "election-malawi")]
+    groups = group_copies([signature(t) for t in quake + elections])
+    assert groups == [[0, 1, 2, 3, 4], [5], [6]]
+
+
+def test_a_copy_joins_the_recorded_story_and_a_new_one_is_named_after_its_earliest_copy():
+    quake = copies(base("quake-malatya"), ["headline", "extend"])
+    recorded = [report_of(claim("old", text(quake[0]), minutes=-600), "st-quake", T0 - timedelta(hours=10))]
+    index = build_index(recorded)
+    news = [claim("new-copy", text(quake[1])), claim("b", " ".join(base("election-malawi").paragraphs), minutes=5),
+            claim("a", " ".join(base("election-malawi").paragraphs), minutes=1)]
+    out = assign_stories(news, [signature(text(quake[1]))] + [signature(" ".join(base("election-malawi").paragraphs))] * 2,
+                         index)
+    assert out[0].story_id == "st-quake" and not out[0].new_story and out[0].first_seen == T0 - timedelta(hours=10)
+    assert out[1] == out[2] and out[1].new_story and out[1].story_id == story_id_for("a")  # earliest fetched
+    assert out[1].first_seen == T0 + timedelta(minutes=1)
+
+
+def test_merged_counts_keep_the_latest_figure_and_the_spread():
+    reports = [
+        {"article_id": "a", "published_at": T0, "fetched_at": T0,
+         "event_counts": [{"category": "killed", "low": 90, "high": None, "approximate": False}]},
+        {"article_id": "b", "published_at": T0 + timedelta(hours=5), "fetched_at": T0 + timedelta(hours=5),
+         "event_counts": [{"category": "killed", "low": 137, "high": 137, "approximate": False},
+                          {"category": "displaced", "low": 2500, "high": 2500, "approximate": True}]},
+        {"article_id": "c", "published_at": T0 + timedelta(hours=1), "fetched_at": T0 + timedelta(hours=6),
+         "event_counts": [{"category": "killed", "low": 100, "high": 120, "approximate": True}]},
+        {"article_id": "d", "published_at": T0 + timedelta(hours=2), "fetched_at": T0, "event_counts": []},
+    ]
+    merged = {m["category"]: m for m in merged_counts(reports)}
+    assert merged["killed"] == {"category": "killed", "low": 137, "high": 137, "approximate": False,
+                                "min_reported": 90, "max_reported": 137, "n_reports": 3, "latest_article_id": "b"}
+    assert merged["displaced"]["n_reports"] == 1
+
+
+def test_story_row_fits_the_schema_and_orders_copies_by_when_they_were_seen():
+    body = " ".join(base("quake-malatya").paragraphs)
+    reports = [report_of(claim(i, body, minutes=m, source=s), "st-x", T0) for i, m, s in
+               (("b", 5, "Two"), ("a", 0, "One"), ("c", 9, "One"))]
+    row = story_row("st-x", reports, "r1")
+    assert row["article_ids"] == ["a", "b", "c"] and row["sources"] == ["One", "Two"] and row["n_sources"] == 2
+    assert row["representative_article_id"] == "a" and row["last_seen"] == T0 + timedelta(minutes=9)
+    pa.Table.from_pylist([row], schema=STORY_SCHEMA)  # raises if a column does not fit
+
+
+def write_records(root, run_id: str, day: str, reports: list[dict]) -> None:
+    folder = root / "stories" / f"date={day}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(reports, schema=STORY_STATE_SCHEMA), folder / f"{run_id}-0.parquet")
+
+
+def test_only_finished_runs_records_within_the_window_are_read(tmp_path):
+    body = " ".join(base("quake-malatya").paragraphs)
+    root = tmp_path / "state"
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "done.json").write_text(json.dumps({"run_id": "done"}))
+    now = datetime.now(timezone.utc)
+    fresh = report_of(claim("fresh", body), "st-fresh", now - timedelta(days=1))
+    stale = report_of(claim("stale", body), "st-stale", now - timedelta(days=30))
+    write_records(root, "done", (now - timedelta(days=1)).date().isoformat(), [fresh])
+    write_records(root, "done", (now - timedelta(days=30)).date().isoformat(), [stale])
+    write_records(root, "killed", now.date().isoformat(), [report_of(claim("k", body), "st-k", now)])
+    dates = window_dates(now, timedelta(days=7))
+    assert len(recorded_files(str(root), {"done"}, dates)) == 1
+    index = StoreStoryView(str(tmp_path), str(root), timedelta(days=7)).refresh(now)
+    assert [r["story_id"] for r in index.records] == ["st-fresh"]
+
+
+def test_assign_dofn_tags_records_stories_and_facts(tmp_path):
+    quake = [text(a) for a in copies(base("quake-malatya"), ["headline", "trim"])]
+    fn = AssignStoriesFn(str(tmp_path), str(tmp_path / "state"), "r1", timedelta(days=7).total_seconds())
+    fn.setup()
+    outputs = list(fn.process((None, [claim("x", quake[0]), claim("y", quake[1], minutes=3, source="T")]),
+                              window=GlobalWindow()))
+    claims = [o for o in outputs if not hasattr(o, "tag")]
+    tagged = {}
+    for o in outputs:
+        if hasattr(o, "tag"):
+            tagged.setdefault(o.tag, []).append(o.value)
+    assert {c["story_id"] for c in claims} == {story_id_for("x")}
+    assert len(tagged["records"]) == 2 and tagged["facts"] == [("stories_new", "")]
+    (story,) = tagged["stories"]
+    assert story["n_sources"] == 2 and story["run_id"] == "r1"
+    pa.Table.from_pylist(tagged["records"], schema=STORY_STATE_SCHEMA)
