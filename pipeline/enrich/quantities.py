@@ -671,16 +671,43 @@ def _context_triggers(toks: list[_Tok], lo: int, hi: int) -> None:
         elif t.lemma in lex.HIT_VERBS and t.tag in {"VBN", "VBD"} and k + 1 < hi and toks[k + 1].lower == "by" \
                 and any(x.lemma in lex.GUNFIRE_NOUNS for x in toks[k + 2:min(hi, k + 5)]):
             t.cat = "wounded"  # "hit by gunfire", "grazed by a bullet", "struck by shrapnel"
+        elif t.lemma in lex.ABDUCT_VERBS | {"take", "hold", "keep"} and t.pos in {"VERB", "AUX", ""}:
+            t.cat = _taking_category(toks, k, lo, hi, t.cat)
         elif t.lemma in lex.SUFFER_VERBS and t.pos in {"VERB", ""} and not any(
                 x.lower in {"no", "not", "n't"} for x in toks[max(lo, k - 2):k + 2]) \
                 and any(x.lemma in lex.INJURY_NOUNS for x in toks[k + 1:min(hi, k + 6)]):
             t.cat = "wounded"  # "suffered a gunshot wound", "sustained injuries", "treated for burns"
 
 
+def _taking_category(toks: list[_Tok], k: int, lo: int, hi: int, default: str | None) -> str | None:
+    """People seized, snatched, carried off, taken or held captive, hostage, for ransom or by an armed group
+    are `kidnapped`; seized by police or soldiers they are `detained`. Otherwise the word decides nothing."""
+    t = toks[k]
+    after = [x.lower for x in toks[k + 1:min(hi, k + 8)]]
+    by_group = "by" in after[:3] and bool(set(after[after.index("by"):][:4]) & lex.ARMED_GROUPS)
+    captive = bool(set(after) & {"captive", "hostage", "hostages", "ransom", "captivity"})
+    if t.lemma in {"take", "hold", "keep"}:
+        if set(after) & {"hostage", "hostages"}:
+            return default  # the noun "hostage" is the trigger
+        exchange = any(x.lower in lex.EXCHANGE_WORDS for x in toks[lo:hi])  # both sides' prisoners, not hostages
+        if captive or (by_group and not exchange and (t.lemma == "hold" or "away" in after[:2])):
+            return "kidnapped"
+        return default
+    if t.lemma == "carry" and not (after[:1] == ["off"] or after[:1] == ["away"]):
+        return default
+    subject = {x.lower for x in toks[max(lo, k - 4):k]}
+    by_state = "by" in after[:3] and bool(set(after[after.index("by"):][:4]) & lex.STATE_AGENTS)
+    if subject & lex.STATE_AGENTS or by_state:
+        return "detained"  # "police seized two suspects"
+    return "kidnapped"
+
+
 def _shot_outcome(toks: list[_Tok], k: int, lo: int, hi: int) -> str:
     """'killed' when the shooting was fatal, 'wounded' when the person shot is not said to have died."""
     if k + 1 < hi and toks[k + 1].lower == "at":
         return ""  # "shot at": fired at, not hit
+    if k + 2 < hi and toks[k + 1].lower in {"a", "an"} and toks[k + 2].pos == "NUM":
+        return ""  # "shot a 68": a score
     if k > lo and toks[k - 1].lower in lex.FATAL_ADVERBS:
         return "killed"
     # the next verb or outcome word: "shot dead", "shot to death", "shot and killed", "shot on Monday died"
@@ -749,7 +776,8 @@ def _pre_trigger(toks: list[_Tok], c: _Count, lo: int) -> tuple[int, str] | None
             subject = _toll_subject(toks, k, lo)
             if subject is not None:
                 return subject
-        if t.lower in lex.PRE_SKIP or t.pos in {"ADV"} or t.lower in lex.SUBSET_WORDS or t.lower in {"were", "was"}:
+        if t.lower in lex.PRE_SKIP or t.pos in {"ADV"} or t.lower in lex.SUBSET_WORDS or t.lower in {"were", "was"} \
+                or t.tag == "RP":  # "carried off 40 villagers"
             k -= 1
             steps += 1
             continue
@@ -955,8 +983,8 @@ def _hypothetical(toks: list[_Tok], c: _Count, trig: int, lo: int, planned_ok: b
             continue
         if (t.lower in lex.MODALS and t.tag in {"MD", ""}) or t.lower in lex.HYPOTHETICAL_MARKERS:
             return True
-        if t.lemma in lex.HYPOTHETICAL_VERBS and t.pos in {"VERB", "ADJ", "ADV", "NOUN"}:
-            return True
+        if t.lemma in lex.HYPOTHETICAL_VERBS and t.pos in {"VERB", "ADJ", "ADV", "NOUN"} and t is not toks[trig]:
+            return True  # (the trigger itself is the event: "ordered 10,000 troops to the border")
     # "if ... killed", "threatened to ... kill": look a little further back in the clause
     for t in toks[max(lo, a - 8):max(lo, a - 4)]:
         if t.lower in {"if", "unless"} or (t.lemma in {"threaten", "plan", "vow", "intend", "plot"}):
@@ -1211,6 +1239,8 @@ def _categorise(doc: Doc, toks: list[_Tok], c: _Count, lo: int, hi: int, index_o
         c.trigger = obj.text
         mover = _troop_mover(toks, c, lo)
         if mover is None:
+            mover = _troop_mover_after(toks, c, hi)
+        if mover is None:
             # "the mission has about 11,000 troops", "a force of 5,000 soldiers": a standing strength
             c.qualifier.append("standing")
             c.hypothetical = _hypothetical(toks, c, c.obj_head, lo)
@@ -1231,7 +1261,19 @@ def _troop_mover(toks: list[_Tok], c: _Count, lo: int) -> int | None:
         t = toks[k]
         if t.lemma in lex.TROOP_MOVE_LEMMAS and t.pos in {"VERB", ""}:
             return k
-        if t.lower not in lex.PRE_SKIP and t.pos != "ADV":
+        if t.lower not in lex.PRE_SKIP and t.pos != "ADV" and t.tag != "RP":  # "pulled out 300 soldiers"
+            return None
+    return None
+
+
+def _troop_mover_after(toks: list[_Tok], c: _Count, hi: int) -> int | None:
+    """The verb moving the troops, after them: 'troops have been sent', 'peacekeepers arrived', 'were flown'."""
+    k = c.obj_end if c.obj_head != -1 else c.end
+    for k in range(k, min(hi, k + 5)):
+        t = toks[k]
+        if t.lemma in lex.TROOP_MOVE_LEMMAS and t.pos in {"VERB", ""}:
+            return k
+        if not (t.lower in lex.PASSIVE_HELPERS or t.tag in {"RB", "MD"}):
             return None
     return None
 

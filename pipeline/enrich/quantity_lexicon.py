@@ -14,7 +14,7 @@ EVENT_TRIGGERS: dict[str, str] = {
     "kill": "killed", "killed": "killed", "killing": "killed", "die": "killed", "dead": "killed", "death": "killed",
     "fatality": "killed", "fatalities": "killed", "slay": "killed", "slain": "killed", "murder": "killed",
     "execute": "killed", "behead": "killed", "massacre": "killed", "perish": "killed", "toll": "killed",
-    "assassinate": "killed", "drown": "killed", "lose": "killed",  # "lost their lives" (checked below)
+    "assassinate": "killed", "drown": "killed", "lose": "killed", "body": "killed",  # "14 bodies were recovered"  # "lost their lives" (checked below)
     # wounded
     "wound": "wounded", "wounded": "wounded", "injure": "wounded", "injured": "wounded", "hurt": "wounded",
     "injury": "wounded", "hospitalize": "wounded", "hospitalise": "wounded", "harm": "wounded",
@@ -31,12 +31,12 @@ EVENT_TRIGGERS: dict[str, str] = {
     "displace": "displaced", "displaced": "displaced", "flee": "displaced", "evacuate": "displaced",
     "refugee": "displaced", "homeless": "displaced", "evacuee": "displaced",
     # troops
-    "deploy": "troops", "station": "troops", "dispatch": "troops", "garrison": "troops",
+    "deploy": "troops", "dispatch": "troops",  # stationed, based, garrisoned: a standing strength
 }
 # Nouns naming the counted people and deciding the category on their own ("300 refugees").
 NOUN_TRIGGERS = frozenset({
     "death", "fatality", "fatalities", "injury", "detainee", "hostage", "refugee", "evacuee", "dead",
-    "wounded", "injured", "arrest", "abduction", "kidnapping", "detention", "toll",
+    "wounded", "injured", "arrest", "abduction", "kidnapping", "detention", "toll", "body",
 })
 # "was killed", "were reported dead", "have been taken into custody", "are still missing".
 PASSIVE_HELPERS = frozenset({
@@ -61,6 +61,7 @@ PRE_SKIP = frozenset({
 UPDATE_WORDS = frozenset({
     "rise", "rose", "risen", "climb", "climbed", "increase", "increased", "jump", "jumped", "mount", "mounted",
     "soar", "soared", "grow", "grew", "reach", "reached", "revise", "revised", "raise", "raised", "now",
+    "correct", "corrected", "lower", "lowered", "update", "updated",
 })
 SUBSET_WORDS = frozenset({"including", "among", "include", "includes", "included"})
 # Words that make a count additional to one already given ("three other insurgents").
@@ -171,7 +172,7 @@ BACKGROUND_QUALIFIERS = frozenset(" ".join(p) for p in BACKGROUND_CUES) | {"sinc
 # Counted phrases that name nobody in particular, or point back ("he", "the leader" -> "").
 GENERIC_OBJECTS = frozenset({
     "", "he", "she", "him", "her", "people", "person", "persons", "individual", "individuals", "victim", "victims",
-    "others", "other", "dead", "civilian", "civilians",
+    "others", "other", "dead", "civilian", "civilians", "body",  # bodies found are of people counted already
 })
 
 # --- background: totals that are not the article's incident (left out of the rollup) -------------
@@ -199,7 +200,7 @@ RELEASED_THINGS = frozenset({
 # standing strength ("the mission has about 11,000 troops"), not an event of the article.
 TROOP_MOVE_LEMMAS = frozenset({
     "deploy", "send", "dispatch", "order", "move", "rush", "fly", "airlift", "transfer", "redeploy", "mobilize",
-    "mobilise", "station", "post", "commit",
+    "mobilise", "post", "commit", "withdraw", "pull", "contribute", "land", "arrive", "evacuate", "rotate",
 })
 # Modals of a decided future: a deployment announced with "will" is the news, not a possibility.
 PLANNED_MODALS = frozenset({"will", "shall", "'ll"})
@@ -215,3 +216,17 @@ GUNFIRE_NOUNS = frozenset({"gunfire", "bullet", "bullets", "shrapnel", "gunshot"
 SUFFER_VERBS = frozenset({"suffer", "sustain", "receive", "treat"})
 INJURY_NOUNS = frozenset({"wound", "wounds", "injury", "injuries", "burn", "burns", "inhalation", "fracture",
                           "fractures", "trauma", "gunshot"})
+# Taking people: seized, snatched, carried off (kidnapped), unless the state takes them (detained).
+ABDUCT_VERBS = frozenset({"seize", "snatch", "grab", "carry"})
+# Armed groups whose holding someone is a kidnapping ("held by rebels", "taken away by gunmen").
+ARMED_GROUPS = frozenset({
+    "gunmen", "gunman", "rebels", "rebel", "militants", "militant", "kidnappers", "kidnapper", "pirates", "bandits",
+    "insurgents", "militia", "militiamen", "captors", "fighters", "abductors", "gang", "gangs", "jihadists",
+    "extremists", "terrorists", "armed", "group",
+})
+# Agents whose seizing people is an arrest ("police seized two suspects").
+STATE_AGENTS = frozenset({"police", "policeman", "policemen", "officer", "officers", "troops", "soldiers", "army",
+                          "authorities", "security", "agents", "deputies", "forces", "military", "government"})
+# An exchange of prisoners or a negotiated release: people "held by the rebels" there are prisoners, not hostages.
+EXCHANGE_WORDS = frozenset({"exchange", "swap", "deal", "agreement", "accord", "truce", "ceasefire", "prisoner", "prisoners",
+                            "detainees", "detainee"})
