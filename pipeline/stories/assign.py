@@ -86,8 +86,7 @@ def recorded_matches(sig: Signature, index: StoryIndex) -> list[tuple[datetime, 
     found = set()
     for row in index.candidates(sig, crowded=CROWDED_BAND):
         if same_story(sig, index.signature(row)):
-            record = index.records[row]
-            found.add((record["story_first_seen"], record["story_id"]))
+            found.add(index.story_of(row))
     return sorted(found)
 
 

@@ -21,10 +21,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.stories.fingerprint import BODY_PERM, LEAD_PERM, ROWS, Signature, from_bytes
+from pipeline.stories.fingerprint import BODY_PERM, LEAD_PERM, ROWS, SIGNATURE_BYTES, SIGNATURE_VERSION, Signature
 from pipeline.stories.schema import STORY_STATE_SCHEMA
 
-STATE_COLUMNS = tuple(STORY_STATE_SCHEMA.names)
+_TS = pa.timestamp("us", tz="UTC")
 
 
 def story_state_folder(root: str) -> str:
@@ -63,64 +63,138 @@ def band_hashes(sig: Signature) -> np.ndarray:
 
 @dataclass
 class StoryIndex:
-    """Recorded articles: their signatures (rows of `lead`/`body`), stories and reports."""
+    """Recorded articles, columnar: their reports (an Arrow table without the signatures), the
+    signatures (rows of `lead`/`body`, views on the bytes as read) and the sorted band numbers
+    that find candidates. Memory for a million records: see bench/stories_history.py."""
 
-    records: list[dict[str, Any]] = field(default_factory=list)  # one per recorded article, no signature
+    table: pa.Table = field(default_factory=lambda: _without_signature(STORY_STATE_SCHEMA.empty_table()))
     lead: np.ndarray = field(default_factory=lambda: np.empty((0, LEAD_PERM), dtype=np.uint32))
     body: np.ndarray = field(default_factory=lambda: np.empty((0, BODY_PERM), dtype=np.uint32))
     sizes: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
-    band_hash: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))  # sorted
-    band_row: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint32))  # record of each hash
-    by_story: dict[str, list[int]] = field(default_factory=dict)  # story id -> its records
+    band_hash: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=np.uint64))  # [band] sorted
+    band_row: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=np.uint32))  # record of each
+    story_codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))  # per record
+    story_names: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))  # code -> story id
+    rows_by_code: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # records sorted by code
+    sorted_codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))  # codes in that order
 
     def __len__(self) -> int:
-        return len(self.records)
+        return self.table.num_rows
+
+    @property
+    def story_ids(self) -> list[str]:
+        return self.table.column("story_id").to_pylist()
 
     def signature(self, row: int) -> Signature:
         return Signature(self.lead[row], self.body[row], int(self.sizes[row, 0]), int(self.sizes[row, 1]))
 
+    def story_of(self, row: int) -> tuple[datetime, str]:
+        return self.table.column("story_first_seen")[row].as_py(), self.table.column("story_id")[row].as_py()
+
     def candidates(self, sig: Signature, crowded: int | None = None) -> list[int]:
-        """Records sharing at least one band key with `sig` (keys shared by more than `crowded`
+        """Records sharing at least one band with `sig` (bands shared by more than `crowded`
         records are boilerplate and ignored)."""
-        if not len(self.band_hash):
+        if not self.band_hash.size:
             return []
-        wanted = band_hashes(sig)
-        left = np.searchsorted(self.band_hash, wanted, side="left")
-        right = np.searchsorted(self.band_hash, wanted, side="right")
-        rows = {int(r) for lo, hi in zip(left, right) if crowded is None or hi - lo <= crowded
-                for r in self.band_row[lo:hi]}
+        wanted = band_matrix(sig.lead[None, :], sig.body[None, :], np.array([sig.n_lead]), np.array([sig.n_body]))[0]
+        rows: set[int] = set()
+        for band, number in enumerate(wanted):
+            if not number:  # an empty lead or text has no bands
+                continue
+            lo, hi = np.searchsorted(self.band_hash[band], [number, number + np.uint64(1)])
+            if crowded is None or hi - lo <= crowded:
+                rows.update(int(r) for r in self.band_row[band, lo:hi])
         return sorted(rows)
 
     def reports_of(self, story_id: str) -> list[dict[str, Any]]:
-        return [self.records[row] for row in self.by_story.get(story_id, ())]
+        if not len(self.story_names):
+            return []
+        code = self.story_names.index(story_id).as_py()
+        if code < 0:
+            return []
+        lo, hi = np.searchsorted(self.sorted_codes, [code, code + 1])
+        return self.table.take(pa.array(np.sort(self.rows_by_code[lo:hi]))).to_pylist()
+
+
+def _without_signature(table: pa.Table) -> pa.Table:
+    return table.drop_columns(["signature"])
+
+
+def signature_bytes(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """A column of serialised signatures -> (uint8[n usable, SIGNATURE_BYTES], usable), vectorised;
+    a view on the bytes as read when every row is usable. `usable` marks the rows of this
+    signature version and size (others cannot be compared and are left out)."""
+    array = column.combine_chunks() if column.num_chunks else pa.array([], pa.binary())
+    if len(array) == 0:
+        return np.empty((0, SIGNATURE_BYTES), dtype=np.uint8), np.zeros(0, dtype=bool)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)
+    starts, lengths = offsets[:-1].astype(np.int64), np.diff(offsets)
+    usable = lengths == SIGNATURE_BYTES
+    usable[usable] = data[starts[usable]] == SIGNATURE_VERSION
+    if usable.all():  # the usual case: one contiguous block, no copy
+        return data[starts[0]:starts[0] + len(array) * SIGNATURE_BYTES].reshape(-1, SIGNATURE_BYTES), usable
+    return data[starts[usable][:, None] + np.arange(SIGNATURE_BYTES)], usable
+
+
+def split_signatures(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """uint8[n, SIGNATURE_BYTES] -> (lead, body, sizes): hash values as views, not copies."""
+    header = 8  # version, reserved, n_lead (u16), n_body (u32): fingerprint.to_bytes
+    sizes = np.stack([raw[:, 2].astype(np.int64) | (raw[:, 3].astype(np.int64) << 8),
+                      np.ascontiguousarray(raw[:, 4:8]).view("<u4")[:, 0].astype(np.int64)], axis=1)
+    return raw[:, header:header + 4 * LEAD_PERM].view("<u4"), raw[:, header + 4 * LEAD_PERM:].view("<u4"), sizes
+
+
+def parse_signatures(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A column of serialised signatures -> (lead, body, sizes, usable)."""
+    raw, usable = signature_bytes(column)
+    return (*split_signatures(raw), usable)
+
+
+BAND_CHUNK = 65_536  # records whose bands are computed at once: bounds the temporaries
+
+
+def sorted_bands(lead: np.ndarray, body: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per band, the records' band numbers sorted and the record of each: a lookup is one binary
+    search per band. Sorting band by band keeps the extra memory to one band's order at a time."""
+    n = len(lead)
+    per_record = LEAD_PERM // ROWS + BODY_PERM // ROWS
+    band_hash = np.empty((per_record, n), dtype=np.uint64)
+    for i in range(0, n, BAND_CHUNK):
+        band_hash[:, i:i + BAND_CHUNK] = band_matrix(lead[i:i + BAND_CHUNK], body[i:i + BAND_CHUNK],
+                                                     sizes[i:i + BAND_CHUNK, 0], sizes[i:i + BAND_CHUNK, 1]).T
+    band_row = np.empty((per_record, n), dtype=np.uint32)
+    for band in range(per_record):
+        order = np.argsort(band_hash[band])
+        band_hash[band] = band_hash[band][order]
+        band_row[band] = order
+    return band_hash, band_row
+
+
+def index_of_table(table: pa.Table) -> StoryIndex:
+    """Recorded rows (STORY_STATE_SCHEMA) -> StoryIndex."""
+    return index_of_parts(_without_signature(table), *parse_signatures(table.column("signature")))
+
+
+def index_of_parts(table: pa.Table, lead: np.ndarray, body: np.ndarray, sizes: np.ndarray,
+                   usable: np.ndarray) -> StoryIndex:
+    """Reports (no signature column) and their parsed signatures -> StoryIndex."""
+    if not usable.all():
+        table = table.filter(pa.array(usable))
+    if table.num_rows == 0:
+        return StoryIndex()
+    band_hash, band_row = sorted_bands(lead, body, sizes)
+    encoded = table.column("story_id").combine_chunks().dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    rows_by_code = np.argsort(codes, kind="stable")
+    return StoryIndex(table=table, lead=lead, body=body, sizes=sizes, band_hash=band_hash, band_row=band_row,
+                      story_codes=codes, story_names=encoded.dictionary,
+                      rows_by_code=rows_by_code, sorted_codes=codes[rows_by_code])
 
 
 def build_index(rows: Iterable[dict[str, Any]]) -> StoryIndex:
-    """Recorded rows (STORY_STATE_SCHEMA) -> StoryIndex; an unreadable signature is skipped."""
-    records, signatures = [], []
-    for row in rows:
-        try:
-            sig = from_bytes(row["signature"])
-        except (ValueError, TypeError):  # another signature version: it cannot be compared
-            continue
-        records.append({k: row.get(k) for k in STATE_COLUMNS if k != "signature"})
-        signatures.append(sig)
-    if not records:
-        return StoryIndex()
-    lead = np.stack([s.lead for s in signatures])
-    body = np.stack([s.body for s in signatures])
-    sizes = np.array([(s.n_lead, s.n_body) for s in signatures], dtype=np.int64)
-    bands = band_matrix(lead, body, sizes[:, 0], sizes[:, 1])
-    band_row = np.repeat(np.arange(len(records), dtype=np.uint32), bands.shape[1])
-    band_hash = bands.reshape(-1)
-    present = band_hash != 0
-    band_hash, band_row = band_hash[present], band_row[present]
-    order = np.argsort(band_hash, kind="stable")
-    by_story: dict[str, list[int]] = {}
-    for row, record in enumerate(records):
-        by_story.setdefault(record["story_id"], []).append(row)
-    return StoryIndex(records=records, lead=lead, body=body, sizes=sizes,
-                      band_hash=band_hash[order], band_row=band_row[order], by_story=by_story)
+    """Recorded rows as dicts -> StoryIndex (tests, small histories)."""
+    return index_of_table(pa.Table.from_pylist(list(rows), schema=STORY_STATE_SCHEMA))
 
 
 def window_dates(now: datetime, window: timedelta) -> set[str]:
@@ -141,14 +215,38 @@ def recorded_files(root: str, finished: set[str], dates: set[str]) -> list[str]:
     )
 
 
-def read_records(paths: Sequence[str], since: datetime) -> list[dict[str, Any]]:
-    """Rows of the recorded files whose story was first seen at or after `since`."""
-    rows: list[dict[str, Any]] = []
+def read_index(paths: Sequence[str], since: datetime) -> StoryIndex:
+    """The recorded rows whose story was first seen at or after `since`, as an index. Each file's
+    signatures are copied into one block as it is read (its other columns kept, its signature
+    column dropped), so the signatures are in memory once."""
+    import pyarrow.compute as pc
+
+    if not paths:
+        return StoryIndex()
+    capacity = 0
+    for path in paths:
+        with FileSystems.open(path) as source:
+            capacity += pq.ParquetFile(source).metadata.num_rows
+    block = np.empty((capacity, SIGNATURE_BYTES), dtype=np.uint8)
+    tables, usable_parts, filled = [], [], 0
     for path in paths:
         with FileSystems.open(path) as source:
             table = pq.read_table(source, schema=STORY_STATE_SCHEMA)
-        rows.extend(row for row in table.to_pylist() if row["story_first_seen"] >= since)
-    return rows
+        recent = pc.greater_equal(table.column("story_first_seen"), pa.scalar(since, _TS))
+        if not pc.all(recent).as_py():
+            table = table.filter(recent)
+        raw, usable = signature_bytes(table.column("signature"))
+        block[filled:filled + len(raw)] = raw
+        filled += len(raw)
+        tables.append(_without_signature(table))
+        usable_parts.append(usable)
+        del table, raw
+    lead, body, sizes = split_signatures(block[:filled])
+    table = pa.concat_tables(tables)
+    usable = np.concatenate(usable_parts)
+    if not usable.all():
+        table = table.filter(pa.array(usable))
+    return index_of_parts(table, lead, body, sizes, np.ones(table.num_rows, dtype=bool))
 
 
 class StoreStoryView:
@@ -165,7 +263,7 @@ class StoreStoryView:
         from pipeline.state.store import finished_run_ids
 
         paths = recorded_files(self._root, finished_run_ids(self._output), window_dates(now, self._window))
-        self._index = build_index(read_records(paths, now - self._window))
+        self._index = read_index(paths, now - self._window)
         return self._index
 
     def as_of(self, window_end: Any, now: datetime | None = None) -> StoryIndex:
@@ -175,6 +273,3 @@ class StoreStoryView:
                 self._refreshed_for = window_end
             return self._index
 
-
-def empty_state_table() -> pa.Table:
-    return pa.Table.from_pylist([], schema=STORY_STATE_SCHEMA)

@@ -101,7 +101,7 @@ def test_only_finished_runs_records_within_the_window_are_read(tmp_path):
     dates = window_dates(now, timedelta(days=7))
     assert len(recorded_files(str(root), {"done"}, dates)) == 1
     index = StoreStoryView(str(tmp_path), str(root), timedelta(days=7)).refresh(now)
-    assert [r["story_id"] for r in index.records] == ["st-fresh"]
+    assert index.story_ids == ["st-fresh"] and [r["article_id"] for r in index.reports_of("st-fresh")] == ["fresh"]
 
 
 def test_assign_dofn_tags_records_stories_and_facts(tmp_path):
@@ -120,3 +120,18 @@ def test_assign_dofn_tags_records_stories_and_facts(tmp_path):
     (story,) = tagged["stories"]
     assert story["n_sources"] == 2 and story["run_id"] == "r1"
     pa.Table.from_pylist(tagged["records"], schema=STORY_STATE_SCHEMA)
+
+
+def test_signatures_parse_in_bulk_and_other_versions_are_left_out():
+    from pipeline.stories.fingerprint import from_bytes
+    from pipeline.stories.index import parse_signatures
+
+    good = [to_bytes(signature(" ".join(base(i).paragraphs))) for i in ("quake-malatya", "election-malawi")]
+    other_version = bytes([99]) + good[0][1:]
+    lead, body, sizes, usable = parse_signatures(pa.chunked_array([pa.array([good[0], other_version, b"short"]),
+                                                                   pa.array([good[1]])]))
+    assert usable.tolist() == [True, False, False, True]
+    for row, blob in enumerate((good[0], good[1])):
+        sig = from_bytes(blob)
+        assert (lead[row] == sig.lead).all() and (body[row] == sig.body).all()
+        assert tuple(sizes[row]) == (sig.n_lead, sig.n_body)
