@@ -233,7 +233,7 @@ def run_command(command: str, rest: list[str]) -> int:
 
     try:
         return COMMANDS[command](rest)
-    except (UsageError, ModelNotInstalled, FileNotFoundError) as error:
+    except (UsageError, ModelNotInstalled) as error:
         print(f"wirebeam {command}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except StageError as error:  # the feed list named by --feeds: unreadable or unusable

@@ -10,7 +10,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # the run started and failed: the traceback says where; its files are moved aside next run
 EXIT_USAGE = 2  # bad options or a bad file named on the command line: fix the command
 EXIT_LOCKED = 3  # another run holds the state: this run did nothing
-EXIT_STORAGE = 4  # the output or state location could not be reached: nothing was moved or written
+EXIT_STORAGE = 4  # the output or state location could not be reached: the run stopped there
 EXIT_DATA = 5  # a file in the output or state cannot be read: the message names it
 
 
@@ -26,7 +26,7 @@ class StoreUnavailable(Exception):
         self.location = location
         self.cause = cause
         super().__init__(
-            f"could not {action} {location} ({cause}). Nothing was moved or written. Check that the "
+            f"could not {action} {location} ({cause}). The run stopped there. Check that the "
             "location exists and is spelled right, that this machine has credentials for it (for gs://: "
             "gcloud auth application-default login, or a service account), and that the network reaches it."
         )

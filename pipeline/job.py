@@ -16,7 +16,6 @@ batch, each window in streaming.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any, Callable, Protocol
 
 import apache_beam as beam
@@ -28,7 +27,7 @@ from pipeline.extract.transforms import ExtractArticles
 from pipeline.feeds.transforms import PollFeeds
 from pipeline.fetch.transforms import DedupeItems, FetchPages, LimitItems
 from pipeline.options import WirebeamOptions
-from pipeline.plan import RunPlan
+from pipeline.plan import RunPlan, run_record, story_window
 from pipeline.records import DeadLetter
 from pipeline.sinks.manifest import WriteManifest, count_fact, dead_letter_fact
 from pipeline.sinks.parquet import WritePartitionedParquet
@@ -115,12 +114,6 @@ class IngestFeeds(beam.PTransform):
                 "CountDeferredItems", "items_in_flight", _item_feed
             )
         return outputs
-
-
-def story_window(wb: WirebeamOptions) -> timedelta:
-    from pipeline.schedule import parse_interval
-
-    return parse_interval(wb.story_window)
 
 
 class StampRunId(beam.DoFn):
@@ -241,7 +234,5 @@ class EnrichAndWrite(beam.PTransform):
             )
         )
         files = (articles_out, dead_out, seen_out, *stories_out) | "AllFiles" >> beam.Flatten()
-        from pipeline.plan import run_record
-
         run = run_record(plan, self._options, mode="batch" if self._bounded else "streaming")
         return (facts, feed_status, files) | "WriteManifest" >> WriteManifest(plan.output, run, bounded=self._bounded)

@@ -86,6 +86,7 @@ def plan_output(options: PipelineOptions) -> tuple[str, str, datetime]:
         raise UsageError("--output is required: the folder to write articles/, dead_letters/ and runs/ into")
     started_at = datetime.now(timezone.utc)
     run_id = validate_run_id(wb.run_id or new_run_id(started_at))
+    story_window(wb)  # a bad --story-window is said before anything is read or moved
     output = wb.output.rstrip("/")
     manifest = manifest_path(output, run_id)
     if not is_dry_run(options) and store_call("check", manifest, lambda: FileSystems.exists(manifest)):
@@ -94,6 +95,13 @@ def plan_output(options: PipelineOptions) -> tuple[str, str, datetime]:
             "pick another --run-id, or leave it out to use the start time"
         )
     return output, run_id, started_at
+
+
+def story_window(wb: WirebeamOptions):
+    """--story-window as a timedelta (UsageError when it is not an interval)."""
+    from pipeline.schedule import parse_interval
+
+    return parse_interval(wb.story_window, flag="--story-window")
 
 
 def plan_run(options: PipelineOptions) -> RunPlan:

@@ -222,18 +222,19 @@ def _read_fd(fd: int) -> str:
         return ""
 
 
-def parse_interval(text: str) -> timedelta:
-    """'15m', '1h30m', '90s', '2h', '1d' or plain seconds ('900') -> timedelta (> 0)."""
+def parse_interval(text: str, flag: str = "--every") -> timedelta:
+    """'15m', '1h30m', '90s', '2h', '1d' or plain seconds ('900') -> timedelta (> 0); `flag` names the
+    option in the error."""
     cleaned = text.strip().lower().replace(" ", "")
     if re.fullmatch(r"\d+(\.\d+)?", cleaned):
         seconds = float(cleaned)
     else:
         parts = _INTERVAL_PART.findall(cleaned)
         if not parts or "".join(n + u for n, u in parts) != cleaned:
-            raise UsageError(f"--every {text!r} is not an interval: use e.g. 15m, 1h, 1h30m, 90s")
+            raise UsageError(f"{flag} {text!r} is not an interval: use e.g. 15m, 1h, 1h30m, 90s")
         seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
     if seconds <= 0:
-        raise UsageError(f"--every {text!r} must be longer than zero")
+        raise UsageError(f"{flag} {text!r} must be longer than zero")
     return timedelta(seconds=seconds)
 
 

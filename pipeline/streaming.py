@@ -57,19 +57,21 @@ class StreamingOptions(PipelineOptions):
                                 "two windows, at least 30m), e.g. 1h")
 
 
-def seconds(interval_text: str) -> float:
+def seconds(interval_text: str, flag: str) -> float:
     from pipeline.schedule import parse_interval
 
-    return parse_interval(interval_text).total_seconds()
+    return parse_interval(interval_text, flag=flag).total_seconds()
 
 
 def streaming_timing(options: PipelineOptions) -> tuple[float, float]:
     """(window seconds, lease seconds), checked: a lease shorter than a window would let work in flight
-    be taken twice before its window is written."""
+    be taken twice within a window's writing. A lease of exactly one window retries a failed page in
+    the next window, which may start before the previous window's output is in the store; the
+    default, two windows and at least 30 minutes, leaves a window that much time to be written."""
     stream = options.view_as(StreamingOptions)
-    window = seconds(stream.window_size or stream.poll_interval)
-    seconds(stream.poll_interval)  # fail fast on a bad interval
-    lease = seconds(stream.retry_after) if stream.retry_after else max(2 * window, 1800.0)
+    poll = seconds(stream.poll_interval, "--poll-interval")
+    window = seconds(stream.window_size, "--window-size") if stream.window_size else poll
+    lease = seconds(stream.retry_after, "--retry-after") if stream.retry_after else max(2 * window, 1800.0)
     if lease < window:
         raise UsageError(f"--retry-after ({stream.retry_after}) must be at least one window ({window:g} s)")
     return window, lease
@@ -118,7 +120,8 @@ def build_streaming_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineO
     start = Timestamp.of(plan.started_at.timestamp())  # explicit: the default is fixed at import time
     (
         p
-        | "PollTicks" >> PeriodicImpulse(start_timestamp=start, fire_interval=seconds(stream.poll_interval))
+        | "PollTicks" >> PeriodicImpulse(start_timestamp=start,
+                                         fire_interval=seconds(stream.poll_interval, "--poll-interval"))
         | "FeedList" >> beam.FlatMap(feeds_for_tick, feeds)
         | "StreamingIngest" >> StreamingIngest(plan, options)
     )

@@ -120,7 +120,9 @@ class LeaseFn(beam.DoFn):
     ) -> Iterator[Any]:
         _key, value = element
         until = leased_until.read()
-        if until is not None and timestamp.micros < until:  # decided here, not by when the timer fires
+        # Decided here, not by when the timer fires. Elements leave the window's GroupByKeys stamped
+        # at the window's end, so a lease of one window lets a key through in the very next window.
+        if until is not None and timestamp.micros < until:
             yield beam.pvalue.TaggedOutput(DEFERRED, value)
             return
         end = timestamp + self._lease

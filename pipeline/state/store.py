@@ -62,8 +62,12 @@ def seen_folder(root: str) -> str:
     return FileSystems.join(root, "seen")
 
 
+class NoAnswer(Exception):
+    """A storage call that did not return in time (not a timeout the call itself raised)."""
+
+
 def call_with_deadline(fn: Callable[[], T], seconds: float) -> T:
-    """fn() on a helper thread, given up (TimeoutError) after `seconds`; the thread is left to end on its own."""
+    """fn() on a helper thread, given up (NoAnswer) after `seconds`; the thread is left to end on its own."""
     outcome: list = []
 
     def target() -> None:
@@ -76,7 +80,7 @@ def call_with_deadline(fn: Callable[[], T], seconds: float) -> T:
     thread.start()
     thread.join(seconds)
     if not outcome:
-        raise TimeoutError(f"no answer in {seconds:g} s")
+        raise NoAnswer(f"no answer in {seconds:g} s")
     ok, value = outcome[0]
     if not ok:
         raise value
@@ -90,7 +94,7 @@ def store_call(action: str, location: str, fn: Callable[[], T], *, attempts: int
     for attempt in range(1, attempts + 1):
         try:
             return call_with_deadline(fn, seconds)
-        except TimeoutError as error:
+        except NoAnswer as error:
             raise StoreUnavailable(action, location, error) from None
         except Exception as error:  # noqa: BLE001 - any failure to list is an error, never "empty"
             if attempt == attempts:
@@ -161,11 +165,18 @@ def quarantine_incomplete(output: str, paths: Iterable[str]) -> list[str]:
             FileSystems.mkdirs(target.rsplit("/", 1)[0])
         except (IOError, OSError):
             pass  # exists already, or object stores have no folders
-        store_call("move", path, lambda path=path, target=target: FileSystems.rename([path], [target]))
+        store_call("move", path, lambda path=path, target=target: _move(path, target))
         moved.append(target)
     if moved:
         log.warning("moved %d file(s) of unfinished runs to %s", len(moved), FileSystems.join(output, INCOMPLETE_FOLDER))
     return moved
+
+
+def _move(path: str, target: str) -> None:
+    """Rename, safe to retry: an attempt that moved the file but raised is not repeated."""
+    if not FileSystems.exists(path) and FileSystems.exists(target):
+        return
+    FileSystems.rename([path], [target])
 
 
 def seen_rows(article: dict, url_keys: Iterable[str]) -> list[dict]:

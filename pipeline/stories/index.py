@@ -56,11 +56,6 @@ def band_matrix(lead: np.ndarray, body: np.ndarray, n_lead: np.ndarray, n_body: 
     return np.concatenate(parts, axis=1)
 
 
-def band_hashes(sig: Signature) -> np.ndarray:
-    hashes = band_matrix(sig.lead[None, :], sig.body[None, :], np.array([sig.n_lead]), np.array([sig.n_body]))[0]
-    return hashes[hashes != 0]
-
-
 @dataclass
 class StoryIndex:
     """Recorded articles, columnar: their reports (an Arrow table without the signatures), the
@@ -73,7 +68,6 @@ class StoryIndex:
     sizes: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
     band_hash: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=np.uint64))  # [band] sorted
     band_row: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=np.uint32))  # record of each
-    story_codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))  # per record
     story_names: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))  # code -> story id
     rows_by_code: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # records sorted by code
     sorted_codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))  # codes in that order
@@ -188,7 +182,7 @@ def index_of_parts(table: pa.Table, lead: np.ndarray, body: np.ndarray, sizes: n
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
     rows_by_code = np.argsort(codes, kind="stable")
     return StoryIndex(table=table, lead=lead, body=body, sizes=sizes, band_hash=band_hash, band_row=band_row,
-                      story_codes=codes, story_names=encoded.dictionary,
+                      story_names=encoded.dictionary,
                       rows_by_code=rows_by_code, sorted_codes=codes[rows_by_code])
 
 

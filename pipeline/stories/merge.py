@@ -58,8 +58,10 @@ def merged_counts(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "low": latest["low"],
             "high": latest["high"],
             "approximate": latest.get("approximate"),
-            "min_reported": min(count["low"] for _r, count in given),
-            "max_reported": max(count["high"] if count["high"] is not None else count["low"] for _r, count in given),
+            # "up to 50" has no low, "at least 31" no high: a bound a report did not give is left out
+            "min_reported": min((c["low"] for _r, c in given if c["low"] is not None), default=None),
+            "max_reported": max((c["high"] if c["high"] is not None else c["low"] for _r, c in given
+                                 if c["high"] is not None or c["low"] is not None), default=None),
             "n_reports": len(given),
             "latest_article_id": latest_report["article_id"],
         })

@@ -59,16 +59,20 @@ class AssignStoriesFn(beam.DoFn):
         index = self._view.as_of(window.end)
         assignments = assign_stories(claims, [from_bytes(c["story_signature"]) for c in claims], index)
         reports: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        new_stories = set()
         for claim, assignment in zip(claims, assignments):
             report = report_of(claim, assignment.story_id, assignment.first_seen)
             reports[assignment.story_id].append(report)
+            if assignment.new_story:
+                new_stories.add(assignment.story_id)
             yield {**claim, "story_id": assignment.story_id}
             yield beam.pvalue.TaggedOutput(RECORDS, report)
         run_id = output_run_id(self._run_id, window)
         for story_id, new_reports in sorted(reports.items()):
-            recorded = index.reports_of(story_id)
+            recorded = [] if story_id in new_stories else index.reports_of(story_id)
             yield beam.pvalue.TaggedOutput(STORIES, story_row(story_id, recorded + new_reports, run_id))
-            yield beam.pvalue.TaggedOutput(FACTS, count_fact("stories_updated" if recorded else "stories_new", None))
+            fact = "stories_new" if story_id in new_stories else "stories_updated"
+            yield beam.pvalue.TaggedOutput(FACTS, count_fact(fact, None))
 
 
 class AssignStories(beam.PTransform):

@@ -72,8 +72,23 @@ def test_store_call_retries_a_passing_failure_and_gives_up_on_a_hang():
         return outcome
 
     assert store_call("list", "gs://b/x", flaky, sleep=lambda s: None) == "listed"
+    calls = []
+
+    def hang():
+        calls.append(1)
+        __import__("time").sleep(5)
+
     with pytest.raises(StoreUnavailable, match="no answer in 0.2 s"):
-        store_call("list", "gs://b/x", lambda: __import__("time").sleep(5), seconds=0.2)
+        store_call("list", "gs://b/x", hang, seconds=0.2, sleep=lambda s: None)
+    assert len(calls) == 1  # a store that does not answer is not asked again
+
+    def own_timeout():
+        calls.append(2)
+        raise TimeoutError("socket timed out")  # the call's own timeout: retried like any error
+
+    with pytest.raises(StoreUnavailable, match="TimeoutError: socket timed out"):
+        store_call("list", "gs://b/x", own_timeout, sleep=lambda s: None)
+    assert calls.count(2) == store.STORE_ATTEMPTS
     with pytest.raises(ZeroDivisionError):
         call_with_deadline(lambda: 1 / 0, 1.0)
 
@@ -97,7 +112,7 @@ def test_when_listing_runs_fails_nothing_is_moved_and_the_run_stops_naming_the_l
 
     assert code == EXIT_STORAGE
     err = capsys.readouterr().err
-    assert f"could not list {PREFIX}{out}/runs/*.json" in err and "Nothing was moved or written" in err
+    assert f"could not list {PREFIX}{out}/runs/*.json" in err and "The run stopped there" in err
     assert files_under(out) == before  # the finished run is not taken for a killed one
     assert not (out / "_incomplete").exists()
 

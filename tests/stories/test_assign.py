@@ -65,7 +65,13 @@ def test_merged_counts_keep_the_latest_figure_and_the_spread():
          "event_counts": [{"category": "killed", "low": 100, "high": 120, "approximate": True}]},
         {"article_id": "d", "published_at": T0 + timedelta(hours=2), "fetched_at": T0, "event_counts": []},
     ]
+    reports.append({"article_id": "e", "published_at": T0 - timedelta(hours=1), "fetched_at": T0,
+                    "event_counts": [{"category": "killed", "low": None, "high": 150, "approximate": True},
+                                     {"category": "missing", "low": None, "high": 20, "approximate": True}]})
     merged = {m["category"]: m for m in merged_counts(reports)}
+    assert merged["missing"]["min_reported"] is None and merged["missing"]["max_reported"] == 20  # "up to 20"
+    assert merged["killed"]["max_reported"] == 150 and merged["killed"]["n_reports"] == 4
+    merged["killed"].update(max_reported=137, n_reports=3)
     assert merged["killed"] == {"category": "killed", "low": 137, "high": 137, "approximate": False,
                                 "min_reported": 90, "max_reported": 137, "n_reports": 3, "latest_article_id": "b"}
     assert merged["displaced"]["n_reports"] == 1
