@@ -102,7 +102,7 @@ def main(argv: list[str]) -> int:
         plan, result = run(argv)
         held["graph_built"] = time.perf_counter() - started
         held["result"] = result
-        return _finish(plan, result)
+        return _finish(plan, result, argv)
 
     code = _run_locked(argv, body)
     msecs = step_msecs(held["result"]) if "result" in held else {}
