@@ -48,8 +48,6 @@ from importlib import resources
 from typing import NamedTuple, Sequence
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.hashfunc import sha1_hash32
 
 # --- pinned parameters: signatures are stored and compared across runs; change none of these
 # without bumping SIGNATURE_VERSION (and re-signing the stored articles).
@@ -168,15 +166,25 @@ def shingles(tokens: Sequence[str], n: int = SHINGLE) -> set[bytes]:
 # ---------------------------------------------------------------- signatures
 
 
+@lru_cache(maxsize=1)
+def _datasketch():  # imported on first use: ~0.5 s of CPU the launcher and a run with no article need not pay
+    from datasketch import MinHash
+    from datasketch.hashfunc import sha1_hash32
+
+    return MinHash, sha1_hash32
+
+
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> np.ndarray:
-    return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=sha1_hash32).permutations
+    minhash_class, sha1_hash32 = _datasketch()
+    return minhash_class(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=sha1_hash32).permutations
 
 
 def minhash(items: set[bytes], num_perm: int) -> np.ndarray:
     """datasketch MinHash values (uint32) of a set, with the pinned seed, scheme and hash."""
-    m = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=sha1_hash32,
-                permutations=_permutations(num_perm))
+    minhash_class, sha1_hash32 = _datasketch()
+    m = minhash_class(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=sha1_hash32,
+                      permutations=_permutations(num_perm))
     if items:
         m.update_batch(sorted(items))
     return np.asarray(m.hashvalues, dtype=np.uint32)
