@@ -48,7 +48,10 @@ STAGES = (
     ("write", ("EnrichAndWrite/StageArticles", "EnrichAndWrite/KeepOneCopy", "EnrichAndWrite/WriteArticles",
                "EnrichAndWrite/WriteDeadLetters", "EnrichAndWrite/WriteSeenState", "EnrichAndWrite/StampRunId",
                "EnrichAndWrite/DropSeenArticles",
-               "EnrichAndWrite/WriteManifest", "EnrichAndWrite/DeadLetterRows", "EnrichAndWrite/SeenRows")),
+               "EnrichAndWrite/WriteManifest", "EnrichAndWrite/DeadLetterRows", "EnrichAndWrite/SeenRows",
+               "EnrichAndWrite/StampDeadLetterRunId")),
+    ("stories", ("EnrichAndWrite/SignStories", "EnrichAndWrite/AssignStories", "EnrichAndWrite/WriteStories",
+                 "EnrichAndWrite/WriteStoryRecords")),
 )
 
 

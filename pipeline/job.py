@@ -60,7 +60,7 @@ def _page_feed(page) -> str | None:
     return page.item.feed_url
 
 
-def _row_feed(row: dict[str, Any]) -> str | None:
+def feed_of_row(row: dict[str, Any]) -> str | None:
     return row.get("feed_url")
 
 
@@ -107,7 +107,7 @@ class IngestFeeds(beam.PTransform):
                 "CountSeenItems", "items_already_written", _item_feed
             ),
             "facts:pages_fetched": fetched.pages | facts_of("CountPagesFetched", "pages_fetched", _page_feed),
-            "facts:extracted": extracted.articles | facts_of("CountExtracted", "extracted", _row_feed),
+            "facts:extracted": extracted.articles | facts_of("CountExtracted", "extracted", feed_of_row),
         }
         if new_items.deferred is not None:
             outputs["facts:deferred_items"] = new_items.deferred | facts_of(
@@ -124,14 +124,6 @@ class StampRunId(beam.DoFn):
 
     def process(self, row: dict[str, Any], window=beam.DoFn.WindowParam):
         yield {**row, "run_id": output_run_id(self._run_id, window)}
-
-
-class DeadLetterRows(beam.DoFn):
-    def __init__(self, run_id: str) -> None:
-        self._run_id = run_id
-
-    def process(self, letter: DeadLetter, window=beam.DoFn.WindowParam):
-        yield {**letter.as_row(), "run_id": output_run_id(self._run_id, window)}
 
 
 class EnrichAndWrite(beam.PTransform):
@@ -202,25 +194,26 @@ class EnrichAndWrite(beam.PTransform):
         dead_letters = tuple(dead_letter_sets) | "AllDeadLetters" >> beam.Flatten()
         dead_out = (
             dead_letters
-            | "DeadLetterRows" >> beam.ParDo(DeadLetterRows(plan.run_id))
+            | "DeadLetterRows" >> beam.Map(DeadLetter.as_row)
+            | "StampDeadLetterRunId" >> beam.ParDo(StampRunId(plan.run_id))
             | "WriteDeadLetters" >> WritePartitionedParquet(
                 "dead_letters", FileSystems.join(plan.output, "dead_letters"), DEAD_LETTER_SCHEMA, plan.run_id,
                 date_column="failed_at", key_column="url",
             )
         )
         late_sets = [] if chosen.deferred is None else [
-            chosen.deferred | facts_of("CountDeferredArticles", "articles_in_flight", _row_feed)
+            chosen.deferred | facts_of("CountDeferredArticles", "articles_in_flight", feed_of_row)
         ]
         facts = (
             *fact_sets,
             stories[FACTS],
             *late_sets,
-            kept | facts_of("CountDistinct", "distinct_articles", _row_feed),
-            already_seen | facts_of("CountDistinctSeen", "distinct_articles", _row_feed),
-            duplicates | facts_of("CountDuplicates", "duplicate_copies", _row_feed),
-            already_seen | facts_of("CountSeenArticles", "articles_already_written", _row_feed),
+            kept | facts_of("CountDistinct", "distinct_articles", feed_of_row),
+            already_seen | facts_of("CountDistinctSeen", "distinct_articles", feed_of_row),
+            duplicates | facts_of("CountDuplicates", "duplicate_copies", feed_of_row),
+            already_seen | facts_of("CountSeenArticles", "articles_already_written", feed_of_row),
             kept | "CountEnriched" >> beam.Map(enrichment_fact),
-            kept | facts_of("CountWritten", "written", _row_feed),
+            kept | facts_of("CountWritten", "written", feed_of_row),
             dead_letters | "CountDeadLetters" >> beam.Map(dead_letter_fact),
         ) | "AllFacts" >> beam.Flatten()
         seen_out = (

@@ -81,6 +81,12 @@ class DeadLetter:
     def as_row(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    @classmethod
+    def of(cls, stage: str, url: str, error: "StageError", feed_url: str | None = None) -> "DeadLetter":
+        """The dead letter of a StageError raised while working on `url`."""
+        return cls(stage=stage, url=url, error_type=error.error_type, message=error.message, feed_url=feed_url,
+                   http_status=error.http_status, attempts=error.attempts)
+
 
 class StageError(Exception):
     """An expected, per-element failure that becomes a dead letter.

@@ -14,7 +14,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from pipeline.errors import UsageError
-from pipeline.job import EnrichAndWrite, IngestFeeds, facts_of
+from pipeline.job import EnrichAndWrite, IngestFeeds, facts_of, feed_of_row
 from pipeline.options import DEFAULT_LOCAL_RUNNER, limit_malloc_arenas, local_parallelism_args
 from pipeline.plan import RunPlan, announce, check_enrichment_ready, new_pipeline, plan_enrich, plan_run
 from pipeline.state.store import store_call
@@ -43,7 +43,7 @@ def build_enrich_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOpti
         "articles": read.articles,
         "feed_status": p | "NoFeeds" >> beam.Create([]),
         "dead_letters:extract": read.dead_letters,
-        "facts:extracted": read.articles | facts_of("CountExtracted", "extracted", lambda row: row.get("feed_url")),
+        "facts:extracted": read.articles | facts_of("CountExtracted", "extracted", feed_of_row),
     } | "EnrichAndWrite" >> EnrichAndWrite(plan, options, SnapshotSeen(p | "NoSeenState" >> ReadSeenSets(())))
 
 

@@ -107,15 +107,7 @@ def feed_failed(source: FeedSource, error: Exception) -> list[Any]:
         _log.error("unexpected error polling %s", source.url, exc_info=error)
         error = StageError("internal_error", f"{type(error).__name__}: {error}")
     _log.info("feed %s failed: %s: %s", source.url, error.error_type, error.message)
-    letter = DeadLetter(
-        stage="feed",
-        url=source.url,
-        error_type=error.error_type,
-        message=error.message,
-        feed_url=source.url,
-        http_status=error.http_status,
-        attempts=error.attempts,
-    )
+    letter = DeadLetter.of("feed", source.url, error, feed_url=source.url)
     return [
         pvalue.TaggedOutput(DEAD_LETTERS, letter),
         pvalue.TaggedOutput(FEED_STATUS, feed_status(source, ok=False, error_type=error.error_type)),

@@ -56,15 +56,7 @@ def page_from_response(item: FeedItem, response: Any) -> FetchedPage:
 
 
 def page_dead_letter(item: FeedItem, error: StageError) -> DeadLetter:
-    return DeadLetter(
-        stage="page",
-        url=item.link,
-        feed_url=item.feed_url,
-        error_type=error.error_type,
-        message=error.message,
-        http_status=error.http_status,
-        attempts=error.attempts,
-    )
+    return DeadLetter.of("page", item.link, error, feed_url=item.feed_url)
 
 
 class DedupeItems(beam.PTransform):

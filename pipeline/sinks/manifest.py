@@ -46,6 +46,17 @@ def dead_letter_fact(letter: DeadLetter) -> tuple[str, str]:
     return (f"dead_letter:{letter.stage}:{letter.error_type}", letter.feed_url or "")
 
 
+def one_status_per_feed(statuses: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A feed polled more than once in a run (a streaming window longer than the poll interval) is one
+    feed: its status is that of a poll that worked, if any did (the failed polls keep their dead letters)."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for status in statuses:
+        held = chosen.get(status["feed_url"])
+        if held is None or (status.get("ok") and not held.get("ok")):
+            chosen[status["feed_url"]] = status
+    return [chosen[url] for url in sorted(chosen)]
+
+
 def build_manifest(
     *,
     run: dict[str, Any],
@@ -73,7 +84,7 @@ def build_manifest(
             per_feed[feed_url][counter] += n
 
     feeds = []
-    statuses = sorted(feed_statuses, key=lambda s: s["feed_url"])
+    statuses = one_status_per_feed(feed_statuses)
     for status in statuses:
         tally = per_feed.get(status["feed_url"], Counter())
         feeds.append(

@@ -34,7 +34,7 @@ from apache_beam.utils import shared
 from apache_beam.utils.timestamp import Duration
 
 from pipeline.state.store import finished_run_ids, match_files, run_id_of, seen_folder
-from pipeline.state.transforms import ALREADY_SEEN, SeenSet, SeenSplit, hash_keys
+from pipeline.state.transforms import ALREADY_SEEN, SeenSet, SeenSplit, hashed_columns
 
 DEFERRED = "deferred"
 KINDS = ("url_key", "article_id")
@@ -64,8 +64,8 @@ class StoreSeenView:
         for path in files:
             with FileSystems.open(path) as source:
                 table = pq.read_table(source, columns=list(KINDS))
-            for kind in KINDS:
-                new[kind].append(hash_keys(table.column(kind).to_pylist()))
+            for kind, hashes in hashed_columns(table):
+                new[kind].append(hashes)
         self._sets = {kind: SeenSet(np.concatenate(arrays)) for kind, arrays in new.items()}
         self._files_read.update(files)
         return len(files)

@@ -82,7 +82,7 @@ class SeenSets(NamedTuple):
     article_ids: Any
 
 
-def _hashed_columns(table: pa.Table, chunk_rows: int = 65_536) -> Iterator[tuple[str, np.ndarray]]:
+def hashed_columns(table: pa.Table, chunk_rows: int = 65_536) -> Iterator[tuple[str, np.ndarray]]:
     for column in ("url_key", "article_id"):
         values = table.column(column)
         for start in range(0, len(values), chunk_rows):  # a bounded list of Python strings at a time
@@ -101,7 +101,7 @@ class ReadSeenSets(beam.PTransform):
             pbegin
             | "ListSeenFiles" >> beam.Create(self._files)
             | "ReadSeenFiles" >> ReadAllFromParquetBatched(columns=["url_key", "article_id"])
-            | "HashKeys" >> beam.FlatMap(_hashed_columns)
+            | "HashKeys" >> beam.FlatMap(hashed_columns)
         )
         return SeenSets(
             url_keys=hashed | "SeenUrlKeys" >> _SeenSetOf("url_key"),

@@ -34,6 +34,7 @@ from pipeline.fetch.policy import FetchPolicy
 from pipeline.fetch.ssrf import check_url
 from pipeline.fetch.transforms import host_of
 from pipeline.records import DeadLetter, FeedItem, FeedSource, StageError
+from tests.fetch.bundles import run_host_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -415,19 +416,6 @@ class ThreadCounter:
 
     def inc(self, n: int = 1) -> None:
         self.threads.extend([threading.get_ident()] * n)
-
-
-def run_host_bundle(fn: PollHostFeedsFn, elements: list[tuple[tuple[str, list[FeedSource]], Any, Any]]) -> list[Any]:
-    """Drive the DoFn as a runner does: setup, one bundle of every element, finish_bundle, teardown."""
-    fn.setup()
-    try:
-        fn.start_bundle()
-        outputs = []
-        for element, timestamp, window in elements:
-            outputs += list(fn.process(element, timestamp=timestamp, window=window))
-        return outputs + list(fn.finish_bundle())
-    finally:
-        fn.teardown()
 
 
 def plain(output: Any) -> tuple[str | None, Any]:

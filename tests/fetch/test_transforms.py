@@ -15,6 +15,7 @@ from pipeline.fetch.transforms import FetchHostQueuesFn, host_of
 from pipeline.records import DeadLetter, FeedItem, FetchedPage
 from tests.fetch.conftest import FAST
 from tests.fetch.hostile_server import HostileServer
+from tests.fetch.bundles import run_host_bundle
 
 
 class ThreadCounter:
@@ -30,18 +31,6 @@ class ThreadCounter:
 def counted(fn: FetchHostQueuesFn) -> tuple[ThreadCounter, ThreadCounter]:
     fn._fetched, fn._failed = ThreadCounter(), ThreadCounter()
     return fn._fetched, fn._failed
-
-
-def run_bundle(fn: FetchHostQueuesFn, elements: list[tuple[tuple[str, list[FeedItem]], Any, Any]]) -> list[Any]:
-    fn.setup()
-    try:
-        fn.start_bundle()
-        outputs = []
-        for element, timestamp, window in elements:
-            outputs += list(fn.process(element, timestamp=timestamp, window=window))
-        return outputs + list(fn.finish_bundle())
-    finally:
-        fn.teardown()
 
 
 def queue_of(server: HostileServer, *paths: str) -> tuple[str, list[FeedItem]]:
@@ -64,7 +53,7 @@ def test_pages_and_dead_letters_come_back_in_their_element_window_counted_on_the
         ]
         fn = FetchHostQueuesFn(FAST, client_factory=make_client, concurrency=2)
         fetched, failed = counted(fn)
-        outputs = [unwrap(o) for o in run_bundle(fn, elements)]
+        outputs = [unwrap(o) for o in run_host_bundle(fn, elements)]
         spans = {"a": list(a.spans), "b": list(b.spans)}
 
     by_url = {value.value.url: (tag, value) for tag, value in outputs}
@@ -106,7 +95,7 @@ class BuggyOnce:
 def test_a_bug_on_one_page_is_a_dead_letter_and_the_rest_of_the_host_is_fetched(server, make_client):
     element = queue_of(server, "/ok", "/html", "/ok?third")
     fn = FetchHostQueuesFn(FAST, client_factory=lambda: BuggyOnce(make_client(), server.url("/html")), concurrency=1)
-    outputs = [unwrap(o) for o in run_bundle(fn, [(element, Timestamp(0), IntervalWindow(0, 1))])]
+    outputs = [unwrap(o) for o in run_host_bundle(fn, [(element, Timestamp(0), IntervalWindow(0, 1))])]
     assert [(tag, type(v.value).__name__, getattr(v.value, "error_type", None)) for tag, v in outputs] == [
         (None, "FetchedPage", None),
         ("dead_letters", "DeadLetter", "internal_error"),

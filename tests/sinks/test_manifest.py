@@ -73,3 +73,13 @@ def test_manifest_of_an_empty_run(tmp_path):
         (facts, statuses, files) | WriteManifest(out, {**RUN, "output": out})
     m = read_manifest(manifest_path(out, "r1"))
     assert m["counters"]["written"] == 0 and m["feeds"] == [] and m["files"]["articles"] == []
+
+
+def test_a_feed_polled_twice_in_a_run_counts_once_as_ok_if_a_poll_worked():
+    from pipeline.sinks.manifest import one_status_per_feed
+
+    polls = [{"feed_url": FEED_A, "ok": False}, {"feed_url": FEED_B, "ok": True}, {"feed_url": FEED_A, "ok": True},
+             {"feed_url": FEED_B, "ok": False}]
+    assert [(s["feed_url"], s["ok"]) for s in one_status_per_feed(polls)] == [(FEED_A, True), (FEED_B, True)]
+    m = build_manifest(run=RUN, counts=[], feed_statuses=polls, files=[], finished_at=datetime.now(timezone.utc))
+    assert (m["counters"]["feeds_ok"], m["counters"]["feeds_failed"]) == (2, 0)

@@ -107,10 +107,10 @@ def test_pipeline_with_no_seen_files_drops_nothing():
 def test_columns_are_hashed_a_bounded_chunk_at_a_time():
     import pyarrow as pa
 
-    from pipeline.state.transforms import _hashed_columns
+    from pipeline.state.transforms import hashed_columns
 
     table = pa.table({"url_key": [f"https://x.org/{i}" for i in range(5)], "article_id": [f"id{i}" for i in range(5)]})
-    chunks = list(_hashed_columns(table, chunk_rows=2))
+    chunks = list(hashed_columns(table, chunk_rows=2))
     assert [(column, len(hashes)) for column, hashes in chunks] == [
         ("url_key", 2), ("url_key", 2), ("url_key", 1), ("article_id", 2), ("article_id", 2), ("article_id", 1)]
     url_hashes = np.concatenate([hashes for column, hashes in chunks if column == "url_key"])
