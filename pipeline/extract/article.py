@@ -280,6 +280,7 @@ def body_columns(text: str, wire: WireParts, run_id: str) -> dict[str, Any]:
         "word_count": len(text.split()),
         "content_sha256": content_sha256(text),
         "story_id": None,  # decided after enrichment, across outlets and runs (pipeline/stories/)
+        "version": None,
         "byline": wire.byline,
         "dateline_place": wire.dateline_place,
         "agency": wire.agency,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-ARTICLE_SCHEMA_VERSION = 2  # 2: story_id
+ARTICLE_SCHEMA_VERSION = 2  # 2: story_id, version
 DEAD_LETTER_SCHEMA_VERSION = 1
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -102,6 +102,7 @@ ARTICLE_SCHEMA = pa.schema(
         _field("word_count", pa.int32(), "whitespace-separated words in text", False),
         _field("content_sha256", pa.string(), "sha256 of the normalised body text (finds syndicated copies)", False),
         _field("story_id", pa.string(), "the story this article is a copy of: copies on other outlets, edited or updated, share it (stories/)"),
+        _field("version", pa.int32(), "1 for an outlet's first copy of the story; 2, 3, ... when the same outlet re-issues it"),
         _field("byline", pa.string(), "byline as printed (By ...), kept out of the body"),
         _field("dateline_place", pa.string(), "place of the dateline (BAGHDAD, March 24 (Reuters) -)"),
         _field("agency", pa.string(), "news agency named in the dateline or credits"),

@@ -53,7 +53,7 @@ CLAIM_COLUMNS = (
     "fetched_at", "source", "title", "language", "event_counts", "story_signature", "story_top_entities",
 )
 # Columns decided after staging (on the claim) and written into the final row.
-CLAIMED_COLUMNS = ("story_id",)
+CLAIMED_COLUMNS = ("story_id", "version")
 
 
 def staging_folder(output: str, run_id: str) -> str:

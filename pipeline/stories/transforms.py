@@ -37,6 +37,23 @@ def signed(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def versions(recorded: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[int]:
+    """Per new report of one story, its version: 1 + the copies of the story the same outlet
+    published before it (a story re-issued by an outlet is version 2, 3, ...; no row is replaced)."""
+    def order(report: dict[str, Any]) -> tuple:
+        return (report.get("published_at") or report["fetched_at"], report["fetched_at"], report["article_id"])
+
+    earlier_by_source: dict[Any, list[tuple]] = defaultdict(list)
+    for report in recorded:
+        earlier_by_source[report.get("source")].append(order(report))
+    out = []
+    for report in new:
+        same_outlet = [*earlier_by_source[report.get("source")],
+                       *(order(other) for other in new if other.get("source") == report.get("source"))]
+        out.append(1 + sum(1 for key in same_outlet if key < order(report)))
+    return out
+
+
 _VIEWS = shared.Shared()  # one story index per store per worker process
 
 
@@ -56,21 +73,25 @@ class AssignStoriesFn(beam.DoFn):
     def process(self, element: tuple[Any, Iterable[dict[str, Any]]], window=beam.DoFn.WindowParam) -> Iterator[Any]:
         _key, grouped = element
         claims = sorted(grouped, key=lambda claim: claim["article_id"])
+        by_id = {claim["article_id"]: claim for claim in claims}
         index = self._view.as_of(window.end)
         assignments = assign_stories(claims, [from_bytes(c["story_signature"]) for c in claims], index)
         reports: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        recorded: dict[str, list[dict[str, Any]]] = {}
         new_stories = set()
         for claim, assignment in zip(claims, assignments):
-            report = report_of(claim, assignment.story_id, assignment.first_seen)
-            reports[assignment.story_id].append(report)
+            reports[assignment.story_id].append(report_of(claim, assignment.story_id, assignment.first_seen))
             if assignment.new_story:
                 new_stories.add(assignment.story_id)
-            yield {**claim, "story_id": assignment.story_id}
-            yield beam.pvalue.TaggedOutput(RECORDS, report)
+            elif assignment.story_id not in recorded:
+                recorded[assignment.story_id] = index.reports_of(assignment.story_id)
         run_id = output_run_id(self._run_id, window)
         for story_id, new_reports in sorted(reports.items()):
-            recorded = [] if story_id in new_stories else index.reports_of(story_id)
-            yield beam.pvalue.TaggedOutput(STORIES, story_row(story_id, recorded + new_reports, run_id))
+            earlier = recorded.get(story_id, [])
+            for report, version in zip(new_reports, versions(earlier, new_reports)):
+                yield {**by_id[report["article_id"]], "story_id": story_id, "version": version}
+                yield beam.pvalue.TaggedOutput(RECORDS, report)
+            yield beam.pvalue.TaggedOutput(STORIES, story_row(story_id, earlier + new_reports, run_id))
             fact = "stories_new" if story_id in new_stories else "stories_updated"
             yield beam.pvalue.TaggedOutput(FACTS, count_fact(fact, None))
 

@@ -141,3 +141,16 @@ def test_signatures_parse_in_bulk_and_other_versions_are_left_out():
         sig = from_bytes(blob)
         assert (lead[row] == sig.lead).all() and (body[row] == sig.body).all()
         assert tuple(sizes[row]) == (sig.n_lead, sig.n_body)
+
+
+def test_versions_count_the_same_outlets_earlier_copies_of_the_story():
+    from pipeline.stories.transforms import versions
+
+    def report(article_id: str, source: str, hours: int) -> dict:
+        return {"article_id": article_id, "source": source, "published_at": T0 + timedelta(hours=hours),
+                "fetched_at": T0 + timedelta(hours=hours)}
+
+    recorded = [report("a1", "A", 0), report("b1", "B", 1)]
+    new = [report("a3", "A", 5), report("c1", "C", 2), report("a2", "A", 3)]
+    assert versions(recorded, new) == [3, 1, 2]
+    assert versions([], [report("x", "X", 0)]) == [1]

@@ -44,27 +44,32 @@ def test_five_outlets_make_one_story_boilerplate_does_not_merge_and_a_sixth_join
         feeds = tmp_path / "feeds.txt"
         feeds.write_text("\n".join(served.feed_urls[:5]) + "\n")
         first = run(feeds, out, "run1")
+        # before the second run, Outlet 0 re-issues the story, updated, at a new address
+        outlets[0].articles["/world/quake-update.html"] = copies(quake, ["version"], seed=9)[0]
         feeds.write_text("\n".join(served.feed_urls) + "\n")
         second = run(feeds, out, "run2")
 
     con = duckdb.connect()
-    rows = con.execute(f"SELECT item_link, story_id, source, run_id FROM read_parquet('{out}/articles/*/*.parquet')"
-                       " ORDER BY run_id, source").fetchall()
-    quake_ids = {story for link, story, _s, _r in rows if link.endswith("/quake.html")}
-    election_ids = {story for link, story, _s, _r in rows if not link.endswith("/quake.html")}
-    assert len(rows) == 8 and len(quake_ids) == 1 and len(election_ids) == 2
+    rows = con.execute(f"SELECT item_link, story_id, source, run_id, version "
+                       f"FROM read_parquet('{out}/articles/*/*.parquet') ORDER BY run_id, source, item_link").fetchall()
+    quake_ids = {story for link, story, *_ in rows if "/quake" in link}
+    election_ids = {story for link, story, *_ in rows if "/quake" not in link}
+    assert len(rows) == 9 and len(quake_ids) == 1 and len(election_ids) == 2
     assert quake_ids.isdisjoint(election_ids)
     (quake_id,) = quake_ids
 
     assert first["counters"]["stories_new"] == 3 and first["counters"]["stories_updated"] == 0
     assert second["counters"]["stories_new"] == 0 and second["counters"]["stories_updated"] == 1
     assert [r[3] for r in rows if r[2] == "Outlet 5"] == ["run2"]  # the sixth copy came in the second run
+    versions = {(source, link.rsplit("/", 1)[1]): version for link, _story, source, _run, version in rows}
+    assert versions[("Outlet 0", "quake-update.html")] == 2  # the same outlet re-issued the story
+    assert {v for key, v in versions.items() if key != ("Outlet 0", "quake-update.html")} == {1}
 
     current = con.execute(CURRENT_STORIES_SQL.format(folder=f"{out}/stories")).fetch_df()
     assert len(current) == 3
     story = current[current.story_id == quake_id].iloc[0]
     assert story.n_sources == 6 and sorted(story.sources) == [f"Outlet {n}" for n in range(6)]
-    assert story.n_articles == 6 and story.run_id == "run2"
+    assert story.n_articles == 7 and story.run_id == "run2"
     history = con.execute(f"SELECT run_id, n_sources FROM read_parquet('{out}/stories/*/*.parquet') "
                           f"WHERE story_id = '{quake_id}' ORDER BY run_id").fetchall()
     assert history == [("run1", 5), ("run2", 6)]  # append-only: the first run's row is still there
