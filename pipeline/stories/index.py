@@ -63,6 +63,7 @@ class StoryIndex:
     that find candidates. Memory for a million records: see bench/stories_history.py."""
 
     table: pa.Table = field(default_factory=lambda: _without_signature(STORY_STATE_SCHEMA.empty_table()))
+    raw: np.ndarray | None = None  # the serialised signatures lead/body are views on (kept to grow the index)
     lead: np.ndarray = field(default_factory=lambda: np.empty((0, LEAD_PERM), dtype=np.uint32))
     body: np.ndarray = field(default_factory=lambda: np.empty((0, BODY_PERM), dtype=np.uint32))
     sizes: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
@@ -167,11 +168,12 @@ def sorted_bands(lead: np.ndarray, body: np.ndarray, sizes: np.ndarray) -> tuple
 
 def index_of_table(table: pa.Table) -> StoryIndex:
     """Recorded rows (STORY_STATE_SCHEMA) -> StoryIndex."""
-    return index_of_parts(_without_signature(table), *parse_signatures(table.column("signature")))
+    raw, usable = signature_bytes(table.column("signature"))
+    return index_of_parts(_without_signature(table), *split_signatures(raw), usable, raw=raw)
 
 
 def index_of_parts(table: pa.Table, lead: np.ndarray, body: np.ndarray, sizes: np.ndarray,
-                   usable: np.ndarray) -> StoryIndex:
+                   usable: np.ndarray, raw: np.ndarray | None = None) -> StoryIndex:
     """Reports (no signature column) and their parsed signatures -> StoryIndex."""
     if not usable.all():
         table = table.filter(pa.array(usable))
@@ -181,7 +183,8 @@ def index_of_parts(table: pa.Table, lead: np.ndarray, body: np.ndarray, sizes: n
     encoded = table.column("story_id").combine_chunks().dictionary_encode()
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
     rows_by_code = np.argsort(codes, kind="stable")
-    return StoryIndex(table=table, lead=lead, body=body, sizes=sizes, band_hash=band_hash, band_row=band_row,
+    return StoryIndex(table=table, raw=raw,
+                      lead=lead, body=body, sizes=sizes, band_hash=band_hash, band_row=band_row,
                       story_names=encoded.dictionary,
                       rows_by_code=rows_by_code, sorted_codes=codes[rows_by_code])
 
@@ -202,62 +205,77 @@ def recorded_files(root: str, finished: set[str], dates: set[str]) -> list[str]:
     """Story-state files of finished runs in the given date partitions."""
     from pipeline.state.store import match_files, run_id_of
 
-    pattern = FileSystems.join(story_state_folder(root), "date=*", "*.parquet")
+    folder = story_state_folder(root)  # only the window's partitions are listed, however long the history
     return sorted(
-        path for path in match_files(pattern)
-        if run_id_of(path) in finished and path.rsplit("/", 2)[-2].removeprefix("date=") in dates
+        path for date in sorted(dates) for path in match_files(FileSystems.join(folder, f"date={date}", "*.parquet"))
+        if run_id_of(path) in finished
     )
 
 
-def read_index(paths: Sequence[str], since: datetime) -> StoryIndex:
-    """The recorded rows whose story was first seen at or after `since`, as an index. Each file's
-    signatures are copied into one block as it is read (its other columns kept, its signature
-    column dropped), so the signatures are in memory once."""
+def read_index(paths: Sequence[str], since: datetime, kept: StoryIndex | None = None) -> StoryIndex:
+    """An index of `kept`'s records still in the window and the records of `paths` (files not
+    read before) whose story was first seen at or after `since`. Signatures are copied into one
+    block as each file is read (its signature column then dropped), so they are in memory once,
+    plus the kept records' while the new block is filled."""
     import pyarrow.compute as pc
 
-    if not paths:
-        return StoryIndex()
-    capacity = 0
+    since_scalar = pa.scalar(since, _TS)
+    tables, raws = [], []
+    if kept is not None and len(kept):
+        recent = pc.greater_equal(kept.table.column("story_first_seen"), since_scalar)
+        mask = recent.to_numpy(zero_copy_only=False)
+        tables.append(kept.table.filter(recent))
+        raws.append(kept.raw if mask.all() else kept.raw[mask])
+    capacity = sum(len(raw) for raw in raws)
     for path in paths:
         with FileSystems.open(path) as source:
             capacity += pq.ParquetFile(source).metadata.num_rows
+    if capacity == 0:
+        return StoryIndex()
     block = np.empty((capacity, SIGNATURE_BYTES), dtype=np.uint8)
-    tables, usable_parts, filled = [], [], 0
+    filled = 0
+    for raw in raws:
+        block[filled:filled + len(raw)] = raw
+        filled += len(raw)
+    del raws
     for path in paths:
         with FileSystems.open(path) as source:
             table = pq.read_table(source, schema=STORY_STATE_SCHEMA)
-        recent = pc.greater_equal(table.column("story_first_seen"), pa.scalar(since, _TS))
+        recent = pc.greater_equal(table.column("story_first_seen"), since_scalar)
         if not pc.all(recent).as_py():
             table = table.filter(recent)
         raw, usable = signature_bytes(table.column("signature"))
         block[filled:filled + len(raw)] = raw
         filled += len(raw)
-        tables.append(_without_signature(table))
-        usable_parts.append(usable)
-        del table, raw
-    lead, body, sizes = split_signatures(block[:filled])
+        table = _without_signature(table)
+        tables.append(table if usable.all() else table.filter(pa.array(usable)))
+        del raw
+    if not filled:
+        return StoryIndex()
     table = pa.concat_tables(tables)
-    usable = np.concatenate(usable_parts)
-    if not usable.all():
-        table = table.filter(pa.array(usable))
-    return index_of_parts(table, lead, body, sizes, np.ones(table.num_rows, dtype=bool))
+    lead, body, sizes = split_signatures(block[:filled])
+    return index_of_parts(table, lead, body, sizes, np.ones(table.num_rows, dtype=bool), raw=block[:filled])
 
 
 class StoreStoryView:
     """The story index of one store, read as it grows: once per newer window a worker meets
-    (the whole job's one window in batch, so a snapshot as the run starts; each window in streaming)."""
+    (the whole job's one window in batch, so a snapshot as the run starts; each window in
+    streaming, where only the files not read yet are read and records past the window drop out)."""
 
     def __init__(self, output: str, root: str, window: timedelta) -> None:
         self._output, self._root, self._window = output, root, window
         self._lock = threading.Lock()
         self._index = StoryIndex()
+        self._read: set[str] = set()
         self._refreshed_for: Any = None
 
     def refresh(self, now: datetime) -> StoryIndex:
         from pipeline.state.store import finished_run_ids
 
         paths = recorded_files(self._root, finished_run_ids(self._output), window_dates(now, self._window))
-        self._index = read_index(paths, now - self._window)
+        new = [path for path in paths if path not in self._read]
+        self._index = read_index(new, now - self._window, kept=self._index)
+        self._read = set(paths)  # files that left the window are forgotten with their records
         return self._index
 
     def as_of(self, window_end: Any, now: datetime | None = None) -> StoryIndex:
@@ -266,4 +284,3 @@ class StoreStoryView:
                 self.refresh(now or datetime.now(timezone.utc))
                 self._refreshed_for = window_end
             return self._index
-

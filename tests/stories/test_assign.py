@@ -154,3 +154,27 @@ def test_versions_count_the_same_outlets_earlier_copies_of_the_story():
     new = [report("a3", "A", 5), report("c1", "C", 2), report("a2", "A", 3)]
     assert versions(recorded, new) == [3, 1, 2]
     assert versions([], [report("x", "X", 0)]) == [1]
+
+
+def test_a_streaming_view_reads_only_new_files_and_drops_records_past_the_window(tmp_path, monkeypatch):
+    from pipeline.stories import index as index_module
+
+    body = " ".join(base("quake-malatya").paragraphs)
+    root = tmp_path / "state"
+    (tmp_path / "runs").mkdir()
+    now = datetime.now(timezone.utc)
+    view = StoreStoryView(str(tmp_path), str(root), timedelta(days=7))
+    (tmp_path / "runs" / "w1.json").write_text("{}")
+    write_records(root, "w1", now.date().isoformat(), [report_of(claim("old", body), "st-old", now - timedelta(days=6))])
+    assert view.as_of(1, now=now).story_ids == ["st-old"]
+
+    opened = []
+    real_open = index_module.FileSystems.open
+    monkeypatch.setattr(index_module.FileSystems, "open", lambda path, *a, **k: opened.append(path) or real_open(path))
+    (tmp_path / "runs" / "w2.json").write_text("{}")
+    write_records(root, "w2", now.date().isoformat(), [report_of(claim("new", body), "st-new", now)])
+    later = now + timedelta(days=2)  # the first story is now past the 7-day window
+    index = view.as_of(2, now=later)
+    assert index.story_ids == ["st-new"] and index.raw.shape == (1, len(to_bytes(signature(body))))
+    assert {p.rsplit("/", 1)[-1] for p in opened} == {"w2-0.parquet"}  # w1's file was not read again
+    assert view.as_of(2, now=later) is index  # same window: no refresh
