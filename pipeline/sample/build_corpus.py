@@ -296,9 +296,9 @@ def render_herald(story: Story) -> str:
                  f'{dt:%B} {dt.day}, {dt.year}</div>' if has_date else "")
     more = "\n".join(f'        <li><a href="{s.path}"><span class="teaser-title">{esc(s.title)}</span></a></li>'
                      for s in related(story, 4))
+    org = {"AP": "Associated Press", "Reuters": "Reuters"}.get(story.agency or "", "Herald Staff Writer")
     author_tag = (f'<span class="author-name" itemprop="author">{esc(story.byline)}</span>'
-                  + (', <span class="author-org">Associated Press</span>' if story.agency == "AP"
-                     else ', <span class="author-org">Herald Staff Writer</span>')) if story.byline else ""
+                  f', <span class="author-org">{org}</span>') if story.byline else ""
     return f"""<!DOCTYPE html>
 <html lang="{SITES['herald'].html_lang}" class="no-js">
 <head>
@@ -373,7 +373,7 @@ def render_monitor(story: Story) -> str:
         syndication = ('\n      <p class="syndication-note">This story was first published by '
                        f'<a href="{esc(url_of(S.EL_FASHER))}">The Northgate Herald</a>.</p>')
     see_also = "\n".join(f'          <li><a href="{s.path}">{esc(s.title)}</a></li>' for s in related(story))
-    agency = {"AFP": "AFP", "AP": "Associated Press"}.get(story.agency or "", "ReliefLine")
+    agency = {"AFP": "AFP", "AP": "Associated Press", "Reuters": "Reuters"}.get(story.agency or "", "ReliefLine")
     return f"""<!DOCTYPE html>
 <html lang="{SITES['monitor'].html_lang}">
 <head>
@@ -830,6 +830,8 @@ def expected_json(manifest: dict[str, Any]) -> dict[str, Any]:
         "syndicated": [{"original": {"site": S.EL_FASHER.site, "path": S.EL_FASHER.path},
                         "copy": {"site": S.EL_FASHER_COPY.site, "path": S.EL_FASHER_COPY.path},
                         "copy_canonical": canonical_of(S.EL_FASHER_COPY)}],
+        # pages that tell one story (one story_id): copies on other sites, an outlet's re-issue
+        "same_story": [{"kind": kind, "articles": [s.slug for s in group]} for kind, group in S.SAME_STORY],
         "robots": {"disallowed_prefix": "/private/", "disallowed_example": PRIVATE_PATH},
         "dates_utc": sorted({utc(s.published).date().isoformat() for s in S.STORIES}),
     }

@@ -19,6 +19,7 @@ evidence occurs verbatim in the body:
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -1334,10 +1335,308 @@ AVALANCHE_DE = Story(
     },
 )
 
+# --------------------------------------------------------------------------- stories told more than once
+# Pages that story fingerprinting must group (README, "Stories"); `SAME_STORY` lists them.
+
+
+def _paragraph_texts(body: str) -> list[str]:
+    return [p.strip() for p in textwrap.dedent(body).strip().split("\n\n") if p.strip()]
+
+
+def _trimmed(body: str, drop_last: int) -> str:
+    """The body with its last paragraphs cut, as a site trims wire copy to fit."""
+    return "\n\n".join(_paragraph_texts(body)[:-drop_last])
+
+
+def _inserted(body: str, after: int, paragraph: str) -> str:
+    """The body with a paragraph of the site's own inserted after paragraph `after` (1-based)."""
+    paragraphs = _paragraph_texts(body)
+    return "\n\n".join([*paragraphs[:after], textwrap.dedent(paragraph).strip(), *paragraphs[after:]])
+
+
+def _curly(text: str) -> str:
+    """Typographic quotes, as a site's CMS prints them: "..." -> \u201c...\u201d, ' -> \u2019."""
+    text = re.sub(r'"(?=\S)', "\u201c", text)
+    return text.replace('"', "\u201d").replace("'", "\u2019")
+
+
+# --------------------------------------------------------------------------- one story, three outlets
+# A Reuters story carried by three outlets with the edits real syndication makes: the wire's
+# original; the Herald's copy under a new headline, its ending trimmed and its own credit line;
+# ReliefLine's copy with a paragraph of local reaction inserted and curly quotes. Each copy keeps
+# its own canonical URL (unlike the El Fasher copy): only the text says they are one story.
+
+FERRY_BODY = """
+    MANILA, March 23 (Reuters) - A fire tore through a passenger ferry off the southern
+    Philippine island of Basilan before dawn on Sunday, killing at least 18 people and forcing
+    passengers to jump into the dark sea, the coast guard said.
+
+    The MV Lady Mercedita was sailing from Zamboanga City to the island of Jolo when the fire
+    broke out in the engine room at around 2 a.m., said coast guard spokesman Commodore Ramon
+    Delos Santos. Seven passengers were missing and 31 people were injured, most of them with
+    burns, he said.
+
+    "Many passengers were asleep on the upper deck when the smoke came. Some of them jumped
+    without life jackets," Delos Santos told reporters at the pier in Zamboanga. "Our divers are
+    still searching the waters around the ship."
+
+    Coast guard vessels, navy boats and local fishermen rescued 255 people from the water and
+    from the burning ship, which was towed to the port of Isabela City on Sunday afternoon, he
+    said. Its passenger manifest listed 243 passengers and 37 crew.
+
+    Nurhana Abdurajak, a 41-year-old teacher travelling home with her two sons, said crew
+    members handed out life jackets as the flames spread along a corridor. "We held on to a
+    floating bench for almost an hour until a fishing boat reached us," she said from a hospital
+    bed in Isabela City. Abdurajak said both boys were safe.
+
+    The ferry's operator, Southern Star Shipping Lines, said in a statement that it was
+    cooperating with investigators and would help the families of the victims. The Maritime
+    Industry Authority (MARINA) suspended the company's three other vessels pending safety
+    inspections.
+
+    Transport Secretary Vicente Lagdameo said the ship had passed an inspection in January and
+    that investigators would examine whether a fuel leak had caused the fire. He said the
+    coast guard would board every ferry leaving Zamboanga this week to check fire equipment.
+
+    Sea travel is common in the Philippines, an archipelago of more than 7,600 islands, and
+    accidents happen often because of poorly maintained vessels, overcrowding and weak
+    enforcement of safety rules.
+
+    The Philippine Red Cross set up a desk at the Zamboanga pier where relatives could ask
+    about passengers, and handed out food and water to families waiting for news.
+
+    "Every year we count the dead and every year we promise reforms," said Lorna Villaruz, a
+    maritime safety researcher at the University of the Philippines. Villaruz said the country
+    needed more inspectors on its piers rather than new laws. "The rules are already there.
+    Nobody checks," she said.
+"""
+
+# Inserted by ReliefLine after the survivor's account: the reaction where the passengers lived.
+FERRY_LOCAL_REACTION = """
+    In Jolo, where most of the passengers lived, the provincial government declared three days
+    of mourning and sent a boat to bring survivors home. "Nearly every family on this island
+    knows someone who was on that ferry," said Hadja Sitti Jamiri, a member of the provincial
+    board. Jamiri said the province would pay for the funerals.
+"""
+
+FERRY_FACTS: dict[str, Any] = {
+    "people": {"Delos Santos": "Ramon Delos Santos", "Abdurajak": "Nurhana Abdurajak"},
+    "organizations": {"MARINA": "Maritime Industry Authority"},
+    "counts": [
+        _count("killed", "killing at least 18 people", 18),
+        _count("missing", "Seven passengers were missing", 7, 7),
+        _count("wounded", "31 people were injured", 31, 31),
+    ],
+    "distractors": ["rescued 255 people", "243 passengers and 37 crew", "41-year-old", "2 a.m.",
+                    "more than 7,600 islands"],
+}
+
+FERRY = Story(
+    slug="philippines-ferry-fire",
+    site="wire",
+    path="/world/asia-pacific/2025/03/23/fire-on-philippine-ferry-kills-at-least-18-idUSKBN3A5",
+    title="Fire on Philippine ferry kills at least 18, seven missing",
+    summary="A fire tore through a passenger ferry off the southern Philippine island of Basilan "
+            "before dawn on Sunday, killing at least 18 people, the coast guard said.",
+    authors=("Karen Lim",),
+    published="2025-03-23T14:20:00+08:00",
+    updated=None,
+    categories=("World", "Asia Pacific", "Philippines", "Disasters"),
+    dateline_place="MANILA",
+    agency="Reuters",
+    body=FERRY_BODY,
+    credits="(Reporting by Karen Lim in Manila and Jose Mari Santos in Zamboanga; Editing by Clare Whitlock)",
+    facts={**FERRY_FACTS,
+           "people": {**FERRY_FACTS["people"], "Villaruz": "Lorna Villaruz"}},
+)
+
+# (a) The Herald: its own headline, the last paragraph cut, its own credit line for the Reuters one.
+FERRY_HERALD = Story(
+    slug="philippines-ferry-fire-herald",
+    site="herald",
+    path="/news/world/18-dead-7-missing-as-fire-sweeps-ferry-off-southern-philippines",
+    title="18 dead, 7 missing as fire sweeps ferry off southern Philippines",
+    summary="Passengers jumped into the sea as a fire swept a ferry bound for Jolo; the coast guard "
+            "said at least 18 people were killed and seven were missing.",
+    authors=("Karen Lim",),
+    published="2025-03-23T08:15:00-04:00",
+    updated=None,
+    categories=("World", "Philippines", "Disasters"),
+    dateline_place="MANILA",
+    agency="Reuters",
+    page_date="meta",
+    body=_trimmed(FERRY_BODY, 1),
+    credits="Compiled by Herald staff from Reuters reports.",
+    facts=FERRY_FACTS,
+)
+
+# (b) ReliefLine: a paragraph of local reaction inserted after the survivor's account, curly quotes.
+FERRY_MONITOR = Story(
+    slug="philippines-ferry-fire-reliefline",
+    site="monitor",
+    path="/news/2025/03/ferry-fire-off-southern-philippines-kills-at-least-18",
+    title="Ferry fire off southern Philippines kills at least 18, coast guard says",
+    summary="A fire on the MV Lady Mercedita off Basilan killed at least 18 people; seven passengers "
+            "were missing and Jolo declared three days of mourning.",
+    authors=("Karen Lim",),
+    published="2025-03-23T12:40:00+00:00",
+    updated=None,
+    categories=("Asia", "Philippines", "Disasters"),
+    dateline_place="MANILA",
+    agency="Reuters",
+    page_date="visible",
+    body=_curly(_inserted(FERRY_BODY, 5, FERRY_LOCAL_REACTION)),
+    credits=FERRY.credits,
+    facts={**FERRY_FACTS,
+           "people": {**FERRY_FACTS["people"], "Villaruz": "Lorna Villaruz", "Jamiri": "Hadja Sitti Jamiri"},
+           "non_ascii": ["\u201cNearly every family", "ferry\u2019s operator"]},
+)
+
+# --------------------------------------------------------------------------- one outlet, two versions
+# The wire re-issues a story at a new address when the toll rises: the morning page (9 killed)
+# and the evening page (14). Both stay online; the second is the story's version 2.
+
+BUS_MORNING_BODY = """
+    LIMA, March 24 (Reuters) - A bus carrying farm workers plunged into a ravine in Peru's
+    southern Andes before dawn on Monday, killing nine people and injuring 22, police said.
+
+    The bus, operated by Transportes Sol Andino, was travelling from the city of Abancay to
+    Cusco when it left the road on a bend near the town of Curahuasi at about 4:30 a.m. and fell
+    some 200 meters (650 feet) into the Apurimac river valley, police Colonel Julio Cahuana said.
+
+    "The road was wet and there was thick fog. The driver seems to have missed the curve,"
+    Cahuana told local radio. He said the driver was among the dead.
+
+    Firefighters and police used ropes to carry survivors up the steep slope, and the injured
+    were taken by ambulance to the regional hospital in Abancay. Rescuers were still searching
+    the wreckage, which came to rest near the riverbank, Cahuana said.
+
+    "Everything turned over and over. When it stopped, I was lying on the rocks and people were
+    calling for help," said Rosa Huamani, a 38-year-old passenger who was travelling to a job on
+    a coffee farm. Huamani said she had climbed up to the road to stop a passing truck.
+
+    Transportes Sol Andino said in a statement that the bus had passed its technical inspection
+    in February and that the company would pay for funerals and medical care. It said the
+    driver had more than ten years of experience on the route. Relatives of the passengers
+    gathered outside the company's office in Abancay to wait for news.
+
+    The Superintendency of Land Transport (SUTRAN) said it had opened an investigation and would
+    check whether the driver had rested before the trip. The company was fined twice last year
+    for making drivers work too many hours, according to SUTRAN records.
+
+    Road accidents are common in Peru's Andean regions, where buses travel on narrow mountain
+    roads with few guardrails. More than 3,000 people died in traffic accidents in Peru last
+    year, according to the National Road Safety Observatory (ONSV).
+
+    The regional governor of Apurimac, Edwin Chipana, said he would ask the central government
+    to fund barriers on the most dangerous bends of the highway. "We have asked for years. How
+    many more families have to bury their children?" Chipana said. He declared a day of
+    mourning in the region.
+"""
+
+# The same story re-issued by the wire that evening at a new address: new headline and lead
+# figure, the superseded toll kept in one sentence, a paragraph on the search rewritten;
+# every other sentence as it was.
+BUS_EVENING_BODY = """
+    LIMA, March 24 (Reuters) - A bus carrying farm workers plunged into a ravine in Peru's
+    southern Andes before dawn on Monday, killing 14 people and injuring 22, police said, after
+    rescuers recovered more bodies from the wreckage during the day.
+
+    The bus, operated by Transportes Sol Andino, was travelling from the city of Abancay to
+    Cusco when it left the road on a bend near the town of Curahuasi at about 4:30 a.m. and fell
+    some 200 meters (650 feet) into the Apurimac river valley, police Colonel Julio Cahuana said.
+
+    "The road was wet and there was thick fog. The driver seems to have missed the curve,"
+    Cahuana told local radio. He said the driver was among the dead.
+
+    Firefighters and police used ropes to carry survivors up the steep slope, and the injured
+    were taken by ambulance to the regional hospital in Abancay. The toll had stood at nine on
+    Monday morning. Cahuana said the search of the wreckage ended in the afternoon and that all
+    passengers were now accounted for.
+
+    "Everything turned over and over. When it stopped, I was lying on the rocks and people were
+    calling for help," said Rosa Huamani, a 38-year-old passenger who was travelling to a job on
+    a coffee farm. Huamani said she had climbed up to the road to stop a passing truck.
+
+    Transportes Sol Andino said in a statement that the bus had passed its technical inspection
+    in February and that the company would pay for funerals and medical care. It said the
+    driver had more than ten years of experience on the route. Relatives of the passengers
+    gathered outside the company's office in Abancay to wait for news.
+
+    The Superintendency of Land Transport (SUTRAN) said it had opened an investigation and would
+    check whether the driver had rested before the trip. The company was fined twice last year
+    for making drivers work too many hours, according to SUTRAN records.
+
+    Road accidents are common in Peru's Andean regions, where buses travel on narrow mountain
+    roads with few guardrails. More than 3,000 people died in traffic accidents in Peru last
+    year, according to the National Road Safety Observatory (ONSV).
+
+    The regional governor of Apurimac, Edwin Chipana, said he would ask the central government
+    to fund barriers on the most dangerous bends of the highway. "We have asked for years. How
+    many more families have to bury their children?" Chipana said. He declared a day of
+    mourning in the region.
+"""
+
+BUS_FACTS: dict[str, Any] = {
+    "people": {"Cahuana": "Julio Cahuana", "Huamani": "Rosa Huamani", "Chipana": "Edwin Chipana"},
+    "organizations": {"SUTRAN": "Superintendency of Land Transport",
+                      "ONSV": "National Road Safety Observatory"},
+    "distractors": ["38-year-old", "4:30 a.m.", "200 meters", "more than ten years", "More than 3,000 people"],
+}
+
+BUS_MORNING = Story(
+    slug="peru-bus-crash",
+    site="wire",
+    path="/world/americas/2025/03/24/bus-plunges-into-ravine-in-perus-andes-killing-9-idUSKBN3A3",
+    title="Bus plunges into ravine in Peru's Andes, killing 9",
+    summary="A bus carrying farm workers plunged into a ravine near Curahuasi in Peru's southern Andes "
+            "before dawn on Monday, killing nine people and injuring 22, police said.",
+    authors=("Ines Valcarcel",),
+    published="2025-03-24T08:50:00-05:00",
+    updated=None,
+    categories=("World", "Americas", "Peru", "Accidents"),
+    dateline_place="LIMA",
+    agency="Reuters",
+    body=BUS_MORNING_BODY,
+    credits="(Reporting by Ines Valcarcel; Editing by Daniel Ferreira)",
+    facts={**BUS_FACTS, "counts": [
+        _count("killed", "killing nine people", 9, 9),
+        _count("wounded", "injuring 22", 22, 22),
+    ]},
+)
+
+BUS_EVENING = Story(
+    slug="peru-bus-crash-toll-rises",
+    site="wire",
+    path="/world/americas/2025/03/24/death-toll-from-peru-bus-crash-rises-to-14-idUSKBN3A4",
+    title="Death toll from Peru bus crash rises to 14",
+    summary="The toll from a bus crash in Peru's southern Andes rose to 14 on Monday after rescuers "
+            "recovered more bodies from the wreckage, police said.",
+    authors=("Ines Valcarcel",),
+    published="2025-03-24T17:35:00-05:00",
+    updated=None,
+    categories=("World", "Americas", "Peru", "Accidents"),
+    dateline_place="LIMA",
+    agency="Reuters",
+    body=BUS_EVENING_BODY,
+    credits="(Reporting by Ines Valcarcel; Additional reporting by Tom Okafor; Editing by Daniel Ferreira)",
+    facts={**BUS_FACTS, "counts": [
+        _count("killed", "killing 14 people", 14, 14),
+        _count("wounded", "injuring 22", 22, 22),
+    ], "superseded": ["stood at nine"]},
+)
+
 # Order within each site's feed (newest first is what feeds usually do).
 STORIES: tuple[Story, ...] = (
-    BAGHDAD, NEPAL, NIGER, KARACHI, SUDAN_UN,
-    KABUL, HAITI, PENTAGON, NORTHGATE, EL_FASHER,
-    CHOLERA, MOGADISHU, JAVA, COLOMBIA, EL_FASHER_COPY,
+    BAGHDAD, NEPAL, NIGER, KARACHI, SUDAN_UN, FERRY, BUS_MORNING, BUS_EVENING,
+    KABUL, HAITI, PENTAGON, NORTHGATE, EL_FASHER, FERRY_HERALD,
+    CHOLERA, MOGADISHU, JAVA, COLOMBIA, EL_FASHER_COPY, FERRY_MONITOR,
     ZURICH, YEMEN, AVALANCHE_DE,
+)
+
+# Pages that tell one story: what the stories stage must group (expected.json `same_story`).
+SAME_STORY: tuple[tuple[str, tuple[Story, ...]], ...] = (
+    ("copy_with_canonical_to_original", (EL_FASHER, EL_FASHER_COPY)),
+    ("edited_copies", (FERRY, FERRY_HERALD, FERRY_MONITOR)),
+    ("same_outlet_update", (BUS_MORNING, BUS_EVENING)),
 )

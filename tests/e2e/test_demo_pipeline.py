@@ -166,7 +166,53 @@ def test_every_article_has_a_story_and_the_syndicated_copy_shares_it(demo):
     assert all(r["story_id"] for r in rows)
     darfur = {r["source"]: r["story_id"] for r in rows if r["title"] and r["title"].startswith("Paramilitary shelling")}
     assert len(darfur) == 2 and len(set(darfur.values())) == 1  # the AP story on two sites: one story
-    assert len({r["story_id"] for r in rows}) == len(rows) - 1  # every other article is its own story
+    # besides: a Reuters story on three sites (one story), one outlet's morning and evening versions (one story)
+    assert len({r["story_id"] for r in rows}) == len(rows) - 1 - 2 - 1  # every other article is its own story
+
+
+def _same_story_rows(out: Path, expected: dict, kind: str) -> list[dict]:
+    """The first run's article rows of one `same_story` group of expected.json, in the group's order."""
+    (group,) = [g for g in expected["same_story"] if g["kind"] == kind]
+    urls = {a["id"]: a["canonical_url"] for a in expected["articles"]}
+    rows = {r["canonical_url"]: r for p in (out / "articles").rglob("first-run-*.parquet")
+            for r in pq.read_table(p).to_pylist()}
+    return [rows[urls[article_id]] for article_id in group["articles"]]
+
+
+def _current_story(out: Path, story_id: str) -> dict:
+    from pipeline.report import CURRENT_STORIES_SQL
+
+    con = duckdb.connect()
+    cursor = con.execute(f"SELECT * FROM ({CURRENT_STORIES_SQL.format(folder=out / 'stories')}) WHERE story_id = ?",
+                         [story_id])
+    (row,) = cursor.fetchall()
+    return dict(zip([d[0] for d in cursor.description], row))
+
+
+def test_a_story_edited_by_three_outlets_is_one_story_with_three_sources(demo):
+    out, _, expected = demo
+    copies = _same_story_rows(out, expected, "edited_copies")
+    assert len({r["canonical_url"] for r in copies}) == 3  # each copy keeps its own address
+    assert len({r["content_sha256"] for r in copies}) == 3  # new headline, trimmed, inserted paragraph
+    (story_id,) = {r["story_id"] for r in copies}
+    assert [r["version"] for r in copies] == [1, 1, 1]  # three outlets' first copies
+    story = _current_story(out, story_id)
+    assert story["n_sources"] == 3 and story["n_articles"] == 3
+    assert sorted(story["sources"]) == sorted(r["source"] for r in copies)
+    assert sorted(story["article_ids"]) == sorted(r["article_id"] for r in copies)
+
+
+def test_a_toll_updated_by_the_same_outlet_is_one_story_in_two_versions(demo):
+    out, _, expected = demo
+    morning, evening = _same_story_rows(out, expected, "same_outlet_update")
+    assert morning["source"] == evening["source"] and morning["canonical_url"] != evening["canonical_url"]
+    assert morning["story_id"] == evening["story_id"]
+    assert (morning["version"], evening["version"]) == (1, 2)
+    story = _current_story(out, morning["story_id"])
+    assert story["n_sources"] == 1 and story["n_articles"] == 2
+    (killed,) = [c for c in story["event_counts"] if c["category"] == "killed"]
+    assert killed["low"] == 14 and killed["latest_article_id"] == evening["article_id"]  # the latest report's figure
+    assert (killed["min_reported"], killed["max_reported"], killed["n_reports"]) == (9, 14, 2)
 
 
 def test_rerun_on_the_same_state_writes_no_duplicates(demo):

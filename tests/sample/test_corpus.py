@@ -64,7 +64,7 @@ def test_committed_corpus_matches_the_generator(tmp_path: Path) -> None:
 def test_corpus_size_and_spread() -> None:
     unique_bodies = {visible_body(a) for a in ARTICLES}
     english = [a for a in ARTICLES if a["language"] == "en"]
-    assert len(unique_bodies) >= 17 and len(english) >= 16
+    assert len(unique_bodies) >= 22 and len(english) >= 22
     assert len({a["site"] for a in ARTICLES}) >= 3
     assert len(EXPECTED["dates_utc"]) >= 3
     assert EXPECTED["dates_utc"] == sorted({a["date_utc"] for a in ARTICLES})
@@ -154,6 +154,35 @@ def test_syndicated_pair_shares_body_and_points_home() -> None:
     assert copy["declared_canonical"] == EXPECTED["sites"][original["site"]]["token"] + original["path"]
     # a canonical on another site is not trusted: the copy keeps its own URL
     assert copy["canonical_url"] == EXPECTED["sites"][copy["site"]]["token"] + copy["path"]
+
+
+def test_pages_that_tell_one_story() -> None:
+    groups = {g["kind"]: [BY_ID[i] for i in g["articles"]] for g in EXPECTED["same_story"]}
+    (pair,) = EXPECTED["syndicated"]
+    assert [(a["site"], a["path"]) for a in groups["copy_with_canonical_to_original"]] == [
+        (pair[role]["site"], pair[role]["path"]) for role in ("original", "copy")]
+    # three outlets, one wire story: each copy edited, each with its own canonical URL
+    original, *copies = groups["edited_copies"]
+    assert len({a["site"] for a in groups["edited_copies"]}) == 3
+    assert len({a["title"] for a in groups["edited_copies"]}) == 3
+    assert len({a["agency"] for a in groups["edited_copies"]}) == 1
+    kept = body_paragraphs(original)[:-1]  # its credit line is the last paragraph
+    for copy in copies:
+        assert copy["declared_canonical"] == copy["canonical_url"] != original["canonical_url"]
+        assert body_paragraphs(copy) != body_paragraphs(original)
+    trimmed, inserted = copies
+    assert body_paragraphs(trimmed)[:-1] == kept[:-1] and trimmed["credits"] != original["credits"]
+    curly = [p.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'") for p in body_paragraphs(inserted)]
+    assert len(curly) == len(body_paragraphs(original)) + 1 and set(kept) < set(curly)
+    assert "\u201c" in visible_body(inserted) and '"' not in visible_body(inserted)
+    # one outlet re-issues its story later the same day at a new address, with a new toll
+    morning, evening = groups["same_outlet_update"]
+    assert morning["site"] == evening["site"] and morning["path"] != evening["path"]
+    assert morning["date_utc"] == evening["date_utc"] and morning["published_utc"] < evening["published_utc"]
+    shared = set(body_paragraphs(morning)) & set(body_paragraphs(evening))
+    assert len(shared) >= len(body_paragraphs(morning)) - 3
+    killed = {a["id"]: next(c for c in a["facts"]["counts"] if c["category"] == "killed") for a in (morning, evening)}
+    assert (killed[morning["id"]]["low"], killed[evening["id"]]["low"]) == (9, 14)
 
 
 def test_the_failing_item_is_in_a_feed_but_not_served() -> None:
