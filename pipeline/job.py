@@ -22,7 +22,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.extract.dedupe import DUPLICATES, KeepOneCopy
+from pipeline.stories.copies import DUPLICATES, KeepOneCopy
 from pipeline.extract.transforms import ExtractArticles
 from pipeline.feeds.transforms import PollFeeds
 from pipeline.fetch.transforms import DedupeItems, FetchPages, LimitItems

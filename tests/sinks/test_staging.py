@@ -12,7 +12,7 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipeline.extract.dedupe import DUPLICATES, KeepOneCopy, choose_copy
+from pipeline.stories.copies import DUPLICATES, KeepOneCopy, choose_copy
 from pipeline.sinks import staging
 from pipeline.sinks.staging import (
     FinalizePartitions,

@@ -7,7 +7,8 @@ to the original on the same site. The copy that *is* the canonical page wins.
 
 Both modes choose among small claims of staged rows (`KeepOneCopy`), per
 window; whether a finished run already wrote the article is the seen state's
-question, asked next (job.py).
+question, asked next (job.py); grouping the copies other outlets carry into
+stories comes after (assign.py).
 """
 
 from __future__ import annotations
