@@ -1,7 +1,7 @@
 """The output contract: Arrow schemas for articles and dead letters (stories: pipeline/stories/schema.py).
 
-Defined once here; `schemas/article.v2.json`, `schemas/dead_letter.v1.json` and
-`schemas/story.v1.json` are generated from these (`python -m pipeline.sinks.schema --write schemas/`)
+Defined once here; `schemas/article.v3.json`, `schemas/dead_letter.v1.json` and
+`schemas/story.v2.json` are generated from these (`python -m pipeline.sinks.schema --write schemas/`)
 and a test fails if they drift. Bump the version for any change a reader would
 notice (a removed or retyped column); adding a nullable column is still a bump.
 """
@@ -15,10 +15,26 @@ from typing import Any
 
 import pyarrow as pa
 
-ARTICLE_SCHEMA_VERSION = 2  # 2: story_id, version
+ARTICLE_SCHEMA_VERSION = 3  # 2: story_id, version; 3: geo on places, countries, WARC provenance
 DEAD_LETTER_SCHEMA_VERSION = 1
 
 _TS = pa.timestamp("us", tz="UTC")
+
+# A place resolved to its GeoNames feature (pipeline/enrich/geo); null when nothing fits.
+GEO = pa.struct(
+    [
+        ("geonames_id", pa.int64()),
+        ("name", pa.string()),
+        ("feature_code", pa.string()),
+        ("country_code", pa.string()),
+        ("admin1_code", pa.string()),
+        ("admin1", pa.string()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("population", pa.int64()),
+        ("confidence", pa.float64()),
+    ]
+)
 
 ENTITY = pa.struct(
     [
@@ -27,6 +43,7 @@ ENTITY = pa.struct(
         ("start", pa.int32()),
         ("end", pa.int32()),
         ("canonical", pa.string()),
+        ("geo", GEO),
     ]
 )
 
@@ -36,6 +53,7 @@ ENTITY_SUMMARY = pa.struct(
         ("label", pa.string()),
         ("mentions", pa.int32()),
         ("first_start", pa.int32()),
+        ("geo", GEO),
     ]
 )
 
@@ -55,6 +73,7 @@ QUANTITY = pa.struct(
         ("hypothetical", pa.bool_()),
         ("attribution", pa.string()),
         ("place", pa.string()),
+        ("place_geo", GEO),
         ("start", pa.int32()),
         ("end", pa.int32()),
         ("sentence_start", pa.int32()),
@@ -109,9 +128,14 @@ ARTICLE_SCHEMA = pa.schema(
         _field("credits", pa.list_(pa.string()), "credit lines: (Reporting by ...; Editing by ...)"),
         _field("entities", pa.list_(ENTITY), "named-entity mentions with character offsets into text"),
         _field("entity_summary", pa.list_(ENTITY_SUMMARY), "one row per canonical entity, most mentioned first"),
+        _field("countries", pa.list_(pa.string()), "ISO 3166-1 alpha-2 codes of the places mentioned, most mentioned first"),
+        _field("primary_country", pa.string(), "the country the article is about (dateline place first), ISO 3166-1 alpha-2"),
         _field("quantities", pa.list_(QUANTITY), "every numeric expression, with bounds and category"),
         _field("event_counts", pa.list_(EVENT_COUNT), "article-level estimate of distinct people per category"),
         _field("enrichment_status", pa.string(), "ok (possibly with a note, e.g. ok; truncated), partial: ..., or skipped: why (e.g. skipped: language=de, model is English)"),
+        _field("warc_file", pa.string(), "WARC file the page was read from (backfill); null for live runs"),
+        _field("warc_record_id", pa.string(), "WARC-Record-ID of that response record; null for live runs"),
+        _field("warc_date", _TS, "WARC-Date: when the archive captured the page, UTC; null for live runs"),
         _field("run_id", pa.string(), "run that wrote the row", False),
     ],
     metadata={"wirebeam.schema": "article", "wirebeam.schema_version": str(ARTICLE_SCHEMA_VERSION)},

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.sinks.schema import ENTITY_SUMMARY, EVENT_COUNT, _field
+from pipeline.sinks.schema import ENTITY_SUMMARY, EVENT_COUNT, GEO, _field
 
-STORY_SCHEMA_VERSION = 1
+STORY_SCHEMA_VERSION = 2  # 2: the main place (country_code, admin1, lat, lon)
 _TS = pa.timestamp("us", tz="UTC")
 
 # One category's count merged over a story's reports: the latest report's figure, and the
@@ -38,6 +38,11 @@ STORY_SCHEMA = pa.schema(
         _field("languages", pa.list_(pa.string()), "languages of the copies"),
         _field("top_entities", pa.list_(ENTITY_SUMMARY), "entities of the representative copy, most mentioned first"),
         _field("event_counts", pa.list_(STORY_COUNT), "per category: the latest report's figure and the spread over reports"),
+        _field("place", GEO, "the story's main place (the representative copy's dateline place, else its most mentioned place)"),
+        _field("country_code", pa.string(), "ISO 3166-1 alpha-2 of the main place"),
+        _field("admin1", pa.string(), "first-level division (province, state) of the main place"),
+        _field("lat", pa.float64(), "latitude of the main place (its GeoNames feature)"),
+        _field("lon", pa.float64(), "longitude of the main place (its GeoNames feature)"),
         _field("run_id", pa.string(), "run that wrote this row; the newest row per story_id is the current view", False),
     ],
     metadata={"wirebeam.schema": "story", "wirebeam.schema_version": str(STORY_SCHEMA_VERSION)},

@@ -37,5 +37,7 @@ def test_article_schema_has_the_contract_columns():
 def test_schema_json_describes_nested_types():
     described = schema_to_json(ARTICLE_SCHEMA)
     entities = next(f for f in described["fields"] if f["name"] == "entities")
-    assert [f["name"] for f in entities["type"]["list"]["struct"]] == ["text", "label", "start", "end", "canonical"]
-    assert described["version"] >= 1
+    assert [f["name"] for f in entities["type"]["list"]["struct"]] == ["text", "label", "start", "end", "canonical", "geo"]
+    geo = next(f for f in entities["type"]["list"]["struct"] if f["name"] == "geo")
+    assert "country_code" in [f["name"] for f in geo["type"]["struct"]]
+    assert described["version"] >= 3
