@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.enrich.model import load_nlp
-from pipeline.enrich.numbers import parse_numeral
+from pipeline.enrich.quantities.numbers import parse_numeral
 from pipeline.enrich.quantities import extract_quantities, rollup_event_counts
 from pipeline.sinks.schema import EVENT_COUNT, QUANTITY
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.enrich.numbers import (
+from pipeline.enrich.quantities.numbers import (
     VAGUE_QUANTIFIERS,
     int_to_words,
     parse_number_words,

@@ -9,7 +9,7 @@ import yaml
 
 from pipeline.enrich.model import load_nlp
 from pipeline.enrich.quantities import extract_quantities, rollup_event_counts
-from pipeline.enrich.quantity_lexicon import PEOPLE_CATEGORIES
+from pipeline.enrich.quantities import PEOPLE_CATEGORIES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quantities_rollup.yaml"
 CASES = yaml.safe_load(FIXTURES.read_text(encoding="utf-8"))["cases"]

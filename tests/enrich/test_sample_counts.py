@@ -5,7 +5,7 @@ files, as tests/extract/test_sample_corpus.py does), go through `extract_article
 `enrich_batch` (language check, truncation, one nlp pass, entities, `extract_quantities`,
 `rollup_event_counts`). The expected figures are `articles[*].facts.counts` of `expected.json`.
 
-How the corpus' facts map onto our categories (`pipeline.enrich.quantity_lexicon.PEOPLE_CATEGORIES`):
+How the corpus' facts map onto our categories (`pipeline.enrich.quantities.PEOPLE_CATEGORIES`):
 - "deployed" is our `troops`; "evacuated" is our `displaced` (we do not split fleeing from evacuation).
 - "released" (a prisoner swap's 213 detainees to be freed) has no category of ours: a release is not a
   detention event, and the 213 must not appear as `detained` (it does not).
@@ -27,8 +27,8 @@ import pytest
 import pipeline.enrich.quantities as quantities_module
 from pipeline.enrich.entities import common_words
 from pipeline.enrich.model import load_nlp
-from pipeline.enrich.numbers import parse_vague
-from pipeline.enrich.quantity_lexicon import PEOPLE_CATEGORIES
+from pipeline.enrich.quantities.numbers import parse_vague
+from pipeline.enrich.quantities import PEOPLE_CATEGORIES
 from pipeline.enrich.transforms import enrich_batch
 from pipeline.extract.article import extract_article
 from pipeline.records import FeedItem, FetchedPage

@@ -1,6 +1,6 @@
 """The article rollup: distinct people per category from an article's quantities.
 
-Reads only the QUANTITY dicts (`pipeline.enrich.quantities.extract_quantities`):
+Reads only the QUANTITY dicts (`extract.extract_quantities`):
 their category, bounds, flags, sentence offsets, object and the context words
 kept in `qualifier`. See `rollup_event_counts` for the rules.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from pipeline.enrich import quantity_lexicon as lex
+from pipeline.enrich.quantities import lexicon as lex
 
 def _head_word(obj: str | None) -> str:
     if not obj:

@@ -1,0 +1,46 @@
+"""`extract_quantities`: the sentence loop that puts the package together."""
+
+from __future__ import annotations
+
+import bisect
+from spacy.tokens import Doc
+
+from pipeline.enrich.quantities.categorise import categorise, share_coordinated_triggers, to_dict
+from pipeline.enrich.quantities.context import attribution_of, nearest_place
+from pipeline.enrich.quantities.people import implicit_counts, object_of
+from pipeline.enrich.quantities.reading import between_ranges, find_counts
+from pipeline.enrich.quantities.tokens import Count, entity_tuples, sentence_bounds, tokens_of
+from pipeline.enrich.quantities.triggers import context_triggers
+
+
+def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dict]:
+    """Every numeric expression of `doc` as QUANTITY dicts (see `pipeline.sinks.schema.QUANTITY`)."""
+    toks = tokens_of(doc)
+    text = doc.text  # Doc.text joins every token: read it once
+    all_ents = entity_tuples(doc, entities)
+    ent_starts = [e[0] for e in all_ents]
+    use_dep = doc.has_annotation("DEP")
+    out: list[dict] = []
+    index_of = {t.i: k for k, t in enumerate(toks)}
+    for lo, hi in sentence_bounds(doc, toks):
+        context_triggers(toks, lo, hi)
+        counts = between_ranges(toks, find_counts(toks, lo, hi), lo)
+        taken = {k for c in counts for k in range(c.start, c.end)}
+        implicit = implicit_counts(toks, lo, hi, taken)
+        s_char, e_char = toks[lo].idx, toks[hi - 1].end
+        first = bisect.bisect_left(ent_starts, s_char)
+        last = bisect.bisect_right(ent_starts, e_char, lo=first)
+        sent_ents = [e for e in all_ents[first:last] if e[1] <= e_char]
+        resolved: list[Count] = []
+        for c in sorted(counts + implicit, key=lambda x: x.start):
+            object_of(toks, c, hi)
+            categorise(doc, toks, c, lo, hi, index_of if use_dep else None)
+            if c.implicit and c.category == "amount":
+                continue  # "a soldier" with no event is not a quantity
+            resolved.append(c)
+        share_coordinated_triggers(toks, resolved)
+        attribution = attribution_of(toks, lo, hi, sent_ents) if resolved else None
+        for c in resolved:
+            place = nearest_place(sent_ents, toks[c.start].idx, toks[c.end - 1].end)
+            out.append(to_dict(text, toks, c, s_char, e_char, attribution, place))
+    return out

@@ -1,0 +1,109 @@
+"""The word lists the count rules read, loaded once from the YAML files in `data/`.
+
+The lists are data so a reader can audit (and a maintainer edit) what decides a category without
+reading code: `triggers.yaml` (what makes a count `killed`, `wounded`, ...), `people.yaml` (who is
+counted), `context.yaml` (negation, hypotheticals, updates, background totals), `numbers.yaml`
+(bounds, vague quantifiers, what is not a count) and `units.yaml`. Each name below is one key of
+those files, upper-cased; lists become frozensets, mappings dicts.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@cache
+def _file(name: str) -> dict[str, Any]:
+    text = resources.files("pipeline.enrich.quantities").joinpath("data", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _words(name: str, key: str) -> frozenset[str]:
+    values = _file(name)[key]
+    if not all(isinstance(v, str) for v in values):  # a bare `no` or `on` in YAML is a boolean: quote it
+        raise ValueError(f"{name}: {key} holds a value that is not a string: {values!r}")
+    return frozenset(values)
+
+
+def _mapping(name: str, key: str) -> dict[str, Any]:
+    return dict(_file(name)[key])
+
+
+# triggers.yaml
+PEOPLE_CATEGORIES: tuple[str, ...] = tuple(_file("triggers.yaml")["people_categories"])
+EVENT_TRIGGERS: dict[str, str] = _mapping("triggers.yaml", "event_triggers")
+NOUN_TRIGGERS = _words("triggers.yaml", "noun_triggers")
+ADJ_TRIGGERS: dict[str, str] = _mapping("triggers.yaml", "adj_triggers")
+INTRANSITIVE = _words("triggers.yaml", "intransitive")
+REFLEXIVES = _words("triggers.yaml", "reflexives")
+TOLL_VERBS = _words("triggers.yaml", "toll_verbs")
+TOLL_NOUNS = _words("triggers.yaml", "toll_nouns")
+FATAL_ADVERBS = _words("triggers.yaml", "fatal_adverbs")
+HIT_VERBS = _words("triggers.yaml", "hit_verbs")
+GUNFIRE_NOUNS = _words("triggers.yaml", "gunfire_nouns")
+SUFFER_VERBS = _words("triggers.yaml", "suffer_verbs")
+INJURY_NOUNS = _words("triggers.yaml", "injury_nouns")
+ABDUCT_VERBS = _words("triggers.yaml", "abduct_verbs")
+ARMED_GROUPS = _words("triggers.yaml", "armed_groups")
+STATE_AGENTS = _words("triggers.yaml", "state_agents")
+EXCHANGE_WORDS = _words("triggers.yaml", "exchange_words")
+TROOP_NOUNS = _words("triggers.yaml", "troop_nouns")
+TROOP_MOVE_LEMMAS = _words("triggers.yaml", "troop_move_lemmas")
+
+# people.yaml
+PERSON_NOUNS = _words("people.yaml", "person_nouns")
+PERSON_SUFFIXES: tuple[str, ...] = tuple(_file("people.yaml")["person_suffixes"])
+NOT_PERSON = _words("people.yaml", "not_person")
+GENERIC_OBJECTS = _words("people.yaml", "generic_objects")
+TIME_NOUNS = _words("people.yaml", "time_nouns")
+
+# context.yaml
+PASSIVE_HELPERS = _words("context.yaml", "passive_helpers")
+PRE_SKIP = _words("context.yaml", "pre_skip")
+UPDATE_WORDS = _words("context.yaml", "update_words")
+SUBSET_WORDS = _words("context.yaml", "subset_words")
+ADDITIVE_WORDS = _words("context.yaml", "additive_words")
+MODALS = _words("context.yaml", "modals")
+PLANNED_MODALS = _words("context.yaml", "planned_modals")
+HYPOTHETICAL_VERBS = _words("context.yaml", "hypothetical_verbs")
+HYPOTHETICAL_MARKERS = _words("context.yaml", "hypothetical_markers")
+REPORTING_LEMMAS = _words("context.yaml", "reporting_lemmas")
+BACKGROUND_CUES: frozenset[tuple[str, ...]] = frozenset(
+    tuple(cue.split()) for cue in _words("context.yaml", "background_cues"))
+BACKGROUND_QUALIFIERS = _words("context.yaml", "background_cues") | {"since"}
+PAST_PERIOD_NOUNS = _words("context.yaml", "past_period_nouns")
+CONFLICT_NOUNS = _words("context.yaml", "conflict_nouns")
+CUMULATIVE_WORDS = _words("context.yaml", "cumulative_words")
+RELEASE_LEMMAS = _words("context.yaml", "release_lemmas")
+RELEASED_THINGS = _words("context.yaml", "released_things")
+
+# numbers.yaml
+VAGUE_FIRST = _words("numbers.yaml", "vague_first")
+SCALE_AFTER_A = _words("numbers.yaml", "scale_after_a")
+MONTHS = _words("numbers.yaml", "months")
+DESIGNATORS = _words("numbers.yaml", "designators")
+STREET_WORDS = _words("numbers.yaml", "street_words")
+SCORE_WORDS = _words("numbers.yaml", "score_words")
+AGE_WORDS = _words("numbers.yaml", "age_words")
+CLOCK_WORDS = _words("numbers.yaml", "clock_words")
+UNIT_WORDS = _words("numbers.yaml", "unit_words")
+TEN_WORDS = _words("numbers.yaml", "ten_words")
+SCALE_WORDS = _words("numbers.yaml", "scale_words")
+SCALE_SUFFIXES: dict[str, int] = _mapping("numbers.yaml", "scale_suffixes")
+# phrase (lower-case words) -> bound kind: min, gt, max, lt, near, approx, exact
+QUALIFIERS: dict[tuple[str, ...], str] = {
+    tuple(phrase.split()): kind for kind, phrases in _mapping("numbers.yaml", "qualifiers").items() for phrase in phrases
+}
+# phrase -> (value, low, high), high None = open
+VAGUE_QUANTIFIERS: dict[str, tuple[float, float, float | None]] = {
+    phrase: (value, low, high) for phrase, (value, low, high) in _mapping("numbers.yaml", "vague_quantifiers").items()
+}
+
+# units.yaml
+CURRENCY_SYMBOLS: dict[str, str] = _mapping("units.yaml", "currency_symbols")
+CURRENCY_WORDS: dict[str, str] = _mapping("units.yaml", "currency_words")
+MEASURE_UNITS: dict[str, str] = _mapping("units.yaml", "measure_units")
