@@ -37,8 +37,8 @@ from pipeline.sinks.windows import output_run_id
 from pipeline.state.store import SEEN_SCHEMA, seen_folder
 from pipeline.stories.index import story_state_folder
 from pipeline.stories.schema import STORY_SCHEMA, STORY_STATE_SCHEMA
-from pipeline.stories.transforms import FACTS, RECORDS, STORIES, AssignStories, signed
-from pipeline.state.transforms import item_key, seen_rows_of
+from pipeline.stories.transforms import CLAIMS, FACTS, RECORDS, STORIES, AssignStories, signed
+from pipeline.state.transforms import REVISION, URL_KEY, article_revision, item_key, seen_rows_of
 
 
 class SeenState(Protocol):
@@ -64,10 +64,6 @@ def feed_of_row(row: dict[str, Any]) -> str | None:
     return row.get("feed_url")
 
 
-def _article_id(claim: dict[str, Any]) -> str:
-    return claim["article_id"]
-
-
 def enrichment_fact(row: dict[str, Any]) -> tuple[str, str]:
     enriched = (row.get("enrichment_status") or "").startswith("ok")
     return count_fact("enriched" if enriched else "not_enriched", row.get("feed_url"))
@@ -87,7 +83,7 @@ class IngestFeeds(beam.PTransform):
         plan, wb = self._plan, self._options.view_as(WirebeamOptions)
         polled = feeds | "PollFeeds" >> PollFeeds(plan.policy)
         items = polled.items | "DedupeItems" >> DedupeItems()
-        new_items = items | "DropSeenItems" >> self._seen.drop("url_key", item_key)
+        new_items = items | "DropSeenItems" >> self._seen.drop(URL_KEY, item_key)
         queued = new_items.unseen
         if wb.max_articles:
             queued = queued | "LimitItems" >> LimitItems(wb.max_articles)
@@ -143,12 +139,14 @@ class EnrichAndWrite(beam.PTransform):
     grow with the corpus on any runner.
     """
 
-    def __init__(self, plan: RunPlan, options: PipelineOptions, seen: SeenState, *, bounded: bool = True) -> None:
+    def __init__(self, plan: RunPlan, options: PipelineOptions, seen: SeenState, *, bounded: bool = True,
+                 windowing: Any = None) -> None:
         super().__init__()
         self._plan = plan
         self._options = options
         self._seen = seen
         self._bounded = bounded
+        self._windowing = windowing  # streaming: the job's WindowFn
 
     def expand(self, inputs):
         articles, feed_status = inputs["articles"], inputs["feed_status"]
@@ -172,11 +170,11 @@ class EnrichAndWrite(beam.PTransform):
                                            date_column="published_at")
         )
         copies = claims | "KeepOneCopy" >> KeepOneCopy()
-        chosen = copies.kept | "DropSeenArticles" >> self._seen.drop("article_id", _article_id)
+        chosen = copies.kept | "DropSeenArticles" >> self._seen.drop(REVISION, article_revision)
         stories = chosen.unseen | "AssignStories" >> AssignStories(
-            plan.output, plan.state_root, plan.run_id, story_window(wb)
+            plan.output, plan.state_root, plan.run_id, story_window(wb), windowing=self._windowing
         )
-        kept, already_seen, duplicates = stories.claims, chosen.already_seen, copies[DUPLICATES]
+        kept, already_seen, duplicates = stories[CLAIMS], chosen.already_seen, copies[DUPLICATES]
         stories_out = (
             stories[STORIES] | "WriteStories" >> WritePartitionedParquet(
                 "stories", FileSystems.join(plan.output, "stories"), STORY_SCHEMA, plan.run_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 
@@ -30,6 +30,10 @@ class FeedSource:
     last_modified: str | None = None
 
 
+# An updated time this close to the published time is the same edition, not a revision.
+REVISION_MIN_GAP = timedelta(minutes=1)
+
+
 @dataclass(frozen=True)
 class FeedItem:
     """One entry of a parsed feed, with the feed it came from."""
@@ -45,6 +49,14 @@ class FeedItem:
     author: str | None = None
     categories: tuple[str, ...] = ()
     feed_tags: tuple[str, ...] = ()  # tags given to the feed in the feed list
+
+    @property
+    def revised_at(self) -> datetime | None:
+        """When the outlet revised the article, if the feed says it did: its updated time, when
+        that is later than its published time (a revision is fetched again; state/transforms.py)."""
+        if self.updated is None or self.published is None or self.updated - self.published < REVISION_MIN_GAP:
+            return None
+        return self.updated
 
 
 @dataclass(frozen=True)

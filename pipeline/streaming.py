@@ -109,7 +109,7 @@ class StreamingIngest(beam.PTransform):
             | "IngestFeeds" >> IngestFeeds(plan, options, seen)
         )
         return {**ingested, "dead_letters:feed_list": problems} | "EnrichAndWrite" >> EnrichAndWrite(
-            plan, options, seen, bounded=False
+            plan, options, seen, bounded=False, windowing=windowing
         )
 
 

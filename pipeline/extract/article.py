@@ -257,6 +257,7 @@ def extract_article(
         "item_guid": item.guid,
         "item_title": item.title,
         "item_summary": item_summary,
+        "item_updated": item.revised_at,
         "source": doc.sitename or _host(page.url),
         "title": title,
         "authors": authors,

@@ -58,6 +58,7 @@ def article_from_record(record: Any, run_id: str, now: datetime) -> dict[str, An
         "item_guid": None,
         "item_title": None,
         "item_summary": None,
+        "item_updated": None,
         "source": None,
         "title": record.get("title"),
         "authors": [],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import codecs
+import dataclasses
 import re
 import time
 import xml.sax
@@ -228,6 +229,7 @@ def _items_from_entries(
                 feed_tags=feed_tags,
             )
         )
+    items = without_generation_stamps(items)
     warnings = []
     if without_link:
         shown = ", ".join(map(str, without_link[:10])) + (", ..." if len(without_link) > 10 else "")
@@ -343,3 +345,13 @@ def html_to_text(html: str) -> str:
     collector.close()
     lines = (" ".join(line.split()) for line in "".join(collector.parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def without_generation_stamps(items: list[FeedItem]) -> list[FeedItem]:
+    """Items with `updated` cleared when every item of the feed carries the same one: that is
+    when the feed was generated, not when each article was revised (fetching every item again
+    on each poll would be impolite and find nothing new)."""
+    stamps = {item.updated for item in items}
+    if len(items) < 2 or len(stamps) != 1 or None in stamps:
+        return items
+    return [dataclasses.replace(item, updated=None) for item in items]

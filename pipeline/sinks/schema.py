@@ -107,6 +107,7 @@ ARTICLE_SCHEMA = pa.schema(
         _field("item_guid", pa.string(), "guid/id of the feed item"),
         _field("item_title", pa.string(), "title given in the feed item"),
         _field("item_summary", pa.string(), "summary/description of the feed item, as plain text"),
+        _field("item_updated", _TS, "when the feed says the outlet revised the article (its updated time, if later than published); a revision is fetched again"),
         _field("source", pa.string(), "site name (page metadata, else the host)"),
         _field("title", pa.string(), "article title"),
         _field("authors", pa.list_(pa.string()), "author names, page metadata first, then feed item"),

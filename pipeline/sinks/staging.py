@@ -48,7 +48,7 @@ ROWS_PER_GROUP = 64  # rows buffered per open temp file: bounds a worker's memor
 # an article is kept, those the seen state and the manifest need, and what the
 # stories stage matches and merges (its signature, 776 bytes, and a few columns).
 CLAIM_COLUMNS = (
-    "article_id", "url", "canonical_url", "item_link", "word_count", "content_sha256",
+    "article_id", "url", "canonical_url", "item_link", "item_updated", "word_count", "content_sha256",
     "published_at", "run_id", "feed_url", "enrichment_status",
     "fetched_at", "source", "title", "language", "event_counts", "story_signature", "story_top_entities",
 )

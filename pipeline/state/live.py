@@ -34,10 +34,10 @@ from apache_beam.utils import shared
 from apache_beam.utils.timestamp import Duration
 
 from pipeline.state.store import finished_run_ids, match_files, run_id_of, seen_folder
-from pipeline.state.transforms import ALREADY_SEEN, SeenSet, SeenSplit, hashed_columns
+from pipeline.state.transforms import ALREADY_SEEN, REVISION, SEEN_COLUMNS, URL_KEY, SeenSet, SeenSplit, hashed_columns
 
 DEFERRED = "deferred"
-KINDS = ("url_key", "article_id")
+KINDS = (URL_KEY, REVISION)
 
 
 class StoreSeenView:
@@ -63,7 +63,7 @@ class StoreSeenView:
         new = {kind: [self._sets[kind].hashes] for kind in KINDS}
         for path in files:
             with FileSystems.open(path) as source:
-                table = pq.read_table(source, columns=list(KINDS))
+                table = pq.read_table(source, columns=SEEN_COLUMNS)
             for kind, hashes in hashed_columns(table):
                 new[kind].append(hashes)
         self._sets = {kind: SeenSet(np.concatenate(arrays)) for kind, arrays in new.items()}

@@ -15,6 +15,7 @@ taken for seen.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, NamedTuple
 
 import apache_beam as beam
@@ -76,17 +77,33 @@ class CombineSeenSet(beam.CombineFn):
 
 
 class SeenSets(NamedTuple):
-    """Single-element PCollections: a SeenSet of URL keys and one of article ids."""
+    """Single-element PCollections: a SeenSet of URL keys and one of article revisions."""
 
     url_keys: Any
-    article_ids: Any
+    revisions: Any
+
+
+# The seen state's kinds: URL keys (a feed item already fetched) and article revisions (an
+# article already written with this text; new text at the same canonical URL is a new version).
+URL_KEY, REVISION = "url_key", "revision"
+SEEN_COLUMNS = ["url_key", "article_id", "content_sha256"]
+
+
+def revision_key(article_id: str, content_sha256: str | None) -> str:
+    return f"{article_id}:{content_sha256 or ''}"
+
+
+def article_revision(article: dict[str, Any]) -> str:
+    return revision_key(article["article_id"], article.get("content_sha256"))
 
 
 def hashed_columns(table: pa.Table, chunk_rows: int = 65_536) -> Iterator[tuple[str, np.ndarray]]:
-    for column in ("url_key", "article_id"):
-        values = table.column(column)
-        for start in range(0, len(values), chunk_rows):  # a bounded list of Python strings at a time
-            yield column, hash_keys(values.slice(start, chunk_rows).to_pylist())
+    """(kind, hashes) of a seen-state table, a bounded list of Python strings at a time."""
+    for start in range(0, table.num_rows, chunk_rows):
+        chunk = table.slice(start, chunk_rows)
+        yield URL_KEY, hash_keys(chunk.column("url_key").to_pylist())
+        revisions = map(revision_key, chunk.column("article_id").to_pylist(), chunk.column("content_sha256").to_pylist())
+        yield REVISION, hash_keys(revisions)
 
 
 class ReadSeenSets(beam.PTransform):
@@ -100,12 +117,12 @@ class ReadSeenSets(beam.PTransform):
         hashed = (
             pbegin
             | "ListSeenFiles" >> beam.Create(self._files)
-            | "ReadSeenFiles" >> ReadAllFromParquetBatched(columns=["url_key", "article_id"])
+            | "ReadSeenFiles" >> ReadAllFromParquetBatched(columns=SEEN_COLUMNS)
             | "HashKeys" >> beam.FlatMap(hashed_columns)
         )
         return SeenSets(
-            url_keys=hashed | "SeenUrlKeys" >> _SeenSetOf("url_key"),
-            article_ids=hashed | "SeenArticleIds" >> _SeenSetOf("article_id"),
+            url_keys=hashed | "SeenUrlKeys" >> _SeenSetOf(URL_KEY),
+            revisions=hashed | "SeenRevisions" >> _SeenSetOf(REVISION),
         )
 
 
@@ -169,14 +186,26 @@ class SnapshotSeen:
         self._sets = sets
 
     def drop(self, kind: str, key) -> beam.PTransform:
-        """A step splitting work by `kind` ("url_key" or "article_id") of the seen state."""
-        return DropSeen(self._sets.url_keys if kind == "url_key" else self._sets.article_ids, key)
+        """A step splitting work by `kind` (URL_KEY or REVISION) of the seen state."""
+        return DropSeen(self._sets.url_keys if kind == URL_KEY else self._sets.revisions, key)
+
+
+def revised_url_key(url_key: str, revised_at: datetime) -> str:
+    """The key of one revision of the page at `url_key` (a feed's updated time)."""
+    return f"{url_key}#revised={revised_at.astimezone(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}"
 
 
 def item_key(item: FeedItem) -> str:
+    """The seen key of a feed item: its canonical link, and the revision when the feed says the
+    article was revised (so a revision is fetched again, once)."""
+    key = link_key(item.link)
+    return key if item.revised_at is None else revised_url_key(key, item.revised_at)
+
+
+def link_key(link: str) -> str:
     from pipeline.extract.urls import canonicalize_url
 
-    return canonicalize_url(item.link)
+    return canonicalize_url(link)
 
 
 def article_url_keys(article: dict[str, Any]) -> list[str]:
@@ -195,4 +224,7 @@ def article_url_keys(article: dict[str, Any]) -> list[str]:
 
 
 def seen_rows_of(article: dict[str, Any]) -> list[dict[str, Any]]:
-    return seen_rows(article, article_url_keys(article))
+    keys = article_url_keys(article)
+    if article.get("item_updated") and article.get("item_link"):
+        keys.append(revised_url_key(link_key(article["item_link"]), article["item_updated"]))
+    return seen_rows(article, keys)

@@ -7,6 +7,9 @@
    key with; a group that matches a recorded story joins it (the earliest
    first seen, if it matches several), so a copy arriving days later gets the
    story id the first copy got.
+   A new version of a recorded article (new text at the same canonical URL)
+   stays in the story of its first version, however much the text changed:
+   that decides before any text match.
 3. A group that matches nothing is a new story, named after its earliest copy
    (deterministic: a retried bundle names it the same).
 
@@ -94,8 +97,12 @@ def assign_stories(articles: Sequence[dict[str, Any]], signatures: Sequence[Sign
                    index: StoryIndex) -> list[Assignment]:
     """One Assignment per article (same order). `articles` need article_id and fetched_at."""
     assignments: list[Assignment | None] = [None] * len(articles)
+    earlier_versions = index.stories_of_articles([article["article_id"] for article in articles])
     for group in group_copies(signatures):
-        matched = sorted(match for i in group for match in recorded_matches(signatures[i], index))
+        # an article's own earlier version decides before any text match
+        matched = sorted(earlier_versions[articles[i]["article_id"]] for i in group
+                         if articles[i]["article_id"] in earlier_versions)
+        matched = matched or sorted(match for i in group for match in recorded_matches(signatures[i], index))
         if matched:
             first_seen, story_id = matched[0]
             outcome = Assignment(story_id, first_seen, new_story=False)

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
@@ -101,6 +102,18 @@ class StoryIndex:
                 rows.update(int(r) for r in self.band_row[band, lo:hi])
         return sorted(rows)
 
+    def stories_of_articles(self, article_ids: Sequence[str]) -> dict[str, tuple[datetime, str]]:
+        """article id -> (first seen, story id) of the recorded articles among `article_ids`
+        (a new version of an article stays in its story however much its text changed)."""
+        if not len(self) or not article_ids:
+            return {}
+        rows = pc.indices_nonzero(pc.is_in(self.table.column("article_id"), value_set=pa.array(article_ids, pa.string())))
+        return {self.table.column("article_id")[row].as_py(): self.story_of(row) for row in rows.to_pylist()}
+
+    def run_ids(self) -> set[str]:
+        """The runs whose records are in the index."""
+        return set(pc.unique(self.table.column("run_id")).to_pylist()) if len(self) else set()
+
     def reports_of(self, story_id: str) -> list[dict[str, Any]]:
         if not len(self.story_names):
             return []
@@ -109,6 +122,41 @@ class StoryIndex:
             return []
         lo, hi = np.searchsorted(self.sorted_codes, [code, code + 1])
         return self.table.take(pa.array(np.sort(self.rows_by_code[lo:hi]))).to_pylist()
+
+
+@dataclass(frozen=True)
+class StackedIndex:
+    """Two indexes read as one: the store's, and (streaming) the records of recent windows whose
+    runs have not finished writing, so a copy arriving a window later still finds its story."""
+
+    first: StoryIndex
+    second: StoryIndex
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
+
+    def _at(self, row: int) -> tuple[StoryIndex, int]:
+        return (self.first, row) if row < len(self.first) else (self.second, row - len(self.first))
+
+    def signature(self, row: int) -> Signature:
+        index, at = self._at(row)
+        return index.signature(at)
+
+    def story_of(self, row: int) -> tuple[datetime, str]:
+        index, at = self._at(row)
+        return index.story_of(at)
+
+    def candidates(self, sig: Signature, crowded: int | None = None) -> list[int]:
+        offset = len(self.first)
+        return self.first.candidates(sig, crowded) + [offset + row for row in self.second.candidates(sig, crowded)]
+
+    def stories_of_articles(self, article_ids: Sequence[str]) -> dict[str, tuple[datetime, str]]:
+        return {**self.second.stories_of_articles(article_ids), **self.first.stories_of_articles(article_ids)}
+
+    def reports_of(self, story_id: str) -> list[dict[str, Any]]:
+        """Each report once: a recent record may already be in the store too."""
+        reports = self.first.reports_of(story_id) + self.second.reports_of(story_id)
+        return list({(r["article_id"], r["fetched_at"]): r for r in reports}.values())
 
 
 def _without_signature(table: pa.Table) -> pa.Table:

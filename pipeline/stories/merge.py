@@ -52,7 +52,9 @@ def merged_counts(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
             by_category.setdefault(count["category"], []).append((report, count))
     merged = []
     for category, given in sorted(by_category.items()):
-        latest_report, latest = max(given, key=lambda pair: (_when(pair[0]), pair[0]["article_id"]))
+        # the latest published, and of one article's versions the latest fetched
+        latest_report, latest = max(given, key=lambda pair: (_when(pair[0]), pair[0].get("fetched_at") or _EPOCH,
+                                                             pair[0]["article_id"]))
         merged.append({
             "category": category,
             "low": latest["low"],
@@ -70,20 +72,23 @@ def merged_counts(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def story_row(story_id: str, reports: list[dict[str, Any]], run_id: str) -> dict[str, Any]:
     """The story's current view from every report recorded of it (earlier runs' and this run's)."""
-    unique = {report["article_id"]: report for report in sorted(reports, key=lambda r: r["fetched_at"])}
+    # A report is one fetch of one article: versions of an article (same id, fetched later) are
+    # reports of their own, so the toll the first version gave stays in the spread.
+    unique = {(report["article_id"], report["fetched_at"]): report for report in reports}
     ordered = sorted(unique.values(), key=lambda r: (r["fetched_at"], -(r.get("word_count") or 0), r["article_id"]))
     representative = ordered[0]
     sources = _unique(r.get("source") for r in ordered)
+    article_ids = _unique(r["article_id"] for r in ordered)
     return {
         "story_id": story_id,
         "first_seen": min(r["story_first_seen"] for r in ordered),
         "last_seen": max(r["fetched_at"] for r in ordered),
         "title": representative.get("title"),
         "representative_article_id": representative["article_id"],
-        "article_ids": [r["article_id"] for r in ordered],
+        "article_ids": article_ids,
         "sources": sources,
         "n_sources": len(sources),
-        "n_articles": len(ordered),
+        "n_articles": len(article_ids),
         "languages": _unique(r.get("language") for r in ordered),
         "top_entities": representative.get("top_entities") or [],
         "event_counts": merged_counts(ordered),

@@ -9,19 +9,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
-from typing import Any, Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Iterator, Tuple
 
 import apache_beam as beam
+from apache_beam.coders import PickleCoder
+from apache_beam.pvalue import TaggedOutput
+from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
+from apache_beam.transforms.window import GlobalWindows, TimestampedValue
 from apache_beam.utils import shared
 
 from pipeline.sinks.manifest import count_fact
 from pipeline.sinks.windows import output_run_id
 from pipeline.stories.assign import assign_stories
 from pipeline.stories.fingerprint import from_bytes, signature, to_bytes
-from pipeline.stories.index import StoreStoryView
+from pipeline.stories.index import StackedIndex, StoreStoryView, build_index
 from pipeline.stories.merge import report_of, story_row
 
+CLAIMS = "claims"
 RECORDS = "records"
 STORIES = "stories"
 FACTS = "facts"
@@ -72,9 +77,12 @@ class AssignStoriesFn(beam.DoFn):
 
     def process(self, element: tuple[Any, Iterable[dict[str, Any]]], window=beam.DoFn.WindowParam) -> Iterator[Any]:
         _key, grouped = element
+        yield from self.assign(grouped, window, self._view.as_of(window.end))
+
+    def assign(self, grouped: Iterable[dict[str, Any]], window: Any, index: Any) -> Iterator[Any]:
+        """The window's claims with their story; its story records, story rows and facts, tagged."""
         claims = sorted(grouped, key=lambda claim: claim["article_id"])
         by_id = {claim["article_id"]: claim for claim in claims}
-        index = self._view.as_of(window.end)
         assignments = assign_stories(claims, [from_bytes(c["story_signature"]) for c in claims], index)
         reports: dict[str, list[dict[str, Any]]] = defaultdict(list)
         recorded: dict[str, list[dict[str, Any]]] = {}
@@ -96,20 +104,74 @@ class AssignStoriesFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(FACTS, count_fact(fact, None))
 
 
+class CarryRecentStoriesFn(AssignStoriesFn):
+    """Streaming: ("stories", (window, its claims)) in the global window -> the same outputs,
+    each at its window's last instant (to be put back into that window).
+
+    A window's story records reach the store only when its run finishes writing, after the next
+    window may already be assigning: so the records of recent windows are kept in keyed state and
+    matched too, until the store has them (their run finished) or they leave --story-window."""
+
+    RECENT = ReadModifyWriteStateSpec("recent_story_records", PickleCoder())
+
+    def process(self, element: tuple[str, tuple[Any, list[dict[str, Any]]]],
+                recent_state=beam.DoFn.StateParam(RECENT)) -> Iterator[Any]:
+        _key, (window, grouped) = element
+        store = self._view.as_of(window.end)
+        recent = recent_state.read() or []
+        new_records = []
+        for output in self.assign(grouped, window, StackedIndex(store, build_index(recent))):
+            if isinstance(output, TaggedOutput) and output.tag == RECORDS:
+                new_records.append(output.value)
+            yield at_window_end(output, window)
+        recent_state.write(still_recent(recent + new_records, store.run_ids(),
+                                        window.end.to_utc_datetime(has_tz=True) - timedelta(seconds=self._window)))
+
+
+def still_recent(records: list[dict[str, Any]], stored_runs: set[str], since: datetime) -> list[dict[str, Any]]:
+    """Records the store does not have yet and that can still attract copies."""
+    return [r for r in records if r["run_id"] not in stored_runs and r["story_first_seen"] >= since]
+
+
+def at_window_end(output: Any, window: Any) -> Any:
+    """An output of the global-window step, timestamped to go back into `window`."""
+    if isinstance(output, TaggedOutput):
+        return TaggedOutput(output.tag, TimestampedValue(output.value, window.max_timestamp()))
+    return TimestampedValue(output, window.max_timestamp())
+
+
+class _WithWindow(beam.DoFn):
+    def process(self, element: tuple[Any, Iterable[dict[str, Any]]], window=beam.DoFn.WindowParam):
+        yield "stories", (window, list(element[1]))
+
+
 class AssignStories(beam.PTransform):
     """Kept claims -> 'claims' (with story_id), 'records' (STORY_STATE_SCHEMA rows), 'stories'
     (STORY_SCHEMA rows) and 'facts'. One group per window: a run's claims are small (~1.5 KB)."""
 
-    def __init__(self, output: str, root: str, run_id: str, window: timedelta) -> None:
+    def __init__(self, output: str, root: str, run_id: str, window: timedelta, windowing: Any = None) -> None:
         super().__init__()
         self._output, self._root, self._run_id, self._window = output, root, run_id, window
+        self._windowing = windowing  # streaming: the job's WindowFn, to carry recent records across windows
 
-    def expand(self, claims):
-        return (
+    def expand(self, claims) -> dict[str, Any]:
+        args = (self._output, self._root, self._run_id, self._window.total_seconds())
+        runs = (
             claims
             | "OneGroupPerRun" >> beam.Map(lambda claim: (None, claim))
             | "GatherRun" >> beam.GroupByKey()
-            | "Assign" >> beam.ParDo(
-                AssignStoriesFn(self._output, self._root, self._run_id, self._window.total_seconds())
-            ).with_outputs(RECORDS, STORIES, FACTS, main="claims")
         )
+        if self._windowing is None:
+            assigned = runs | "Assign" >> beam.ParDo(AssignStoriesFn(*args)).with_outputs(
+                RECORDS, STORIES, FACTS, main=CLAIMS)
+            return {tag: assigned[tag] for tag in (CLAIMS, RECORDS, STORIES, FACTS)}
+        assigned = (
+            runs
+            | "WithWindow" >> beam.ParDo(_WithWindow())
+            | "AcrossWindows" >> beam.WindowInto(GlobalWindows())
+            | "AssignCarryingRecent" >> beam.ParDo(CarryRecentStoriesFn(*args))
+            .with_input_types(Tuple[str, Any])  # a deterministic key coder for the keyed state
+            .with_outputs(RECORDS, STORIES, FACTS, main=CLAIMS)
+        )
+        return {tag: assigned[tag] | f"BackIntoWindows{tag.title()}" >> beam.WindowInto(self._windowing)
+                for tag in (CLAIMS, RECORDS, STORIES, FACTS)}

@@ -159,7 +159,8 @@ def test_streaming_job_is_unbounded_with_state_and_windows(streaming_job):
                  "StreamingIngest/IngestFeeds/DropSeenItems/LeaseUnseen/Lease",
                  "StreamingIngest/EnrichAndWrite/DropSeenArticles/LeaseUnseen/Lease",
                  "StreamingIngest/EnrichAndWrite/WriteSeenState/WriteFiles",
-                 "StreamingIngest/EnrichAndWrite/AssignStories/Assign",
+                 "StreamingIngest/EnrichAndWrite/AssignStories/AssignCarryingRecent",
+                 "StreamingIngest/EnrichAndWrite/AssignStories/BackIntoWindowsStories",
                  "StreamingIngest/EnrichAndWrite/WriteStories/WriteFiles",
                  "StreamingIngest/EnrichAndWrite/WriteManifest/Write"):
         assert step in steps, step
@@ -171,6 +172,9 @@ def test_streaming_job_is_unbounded_with_state_and_windows(streaming_job):
     assert len(stateful) == 2
     for payload in stateful:
         assert set(payload.state_specs) == {"leased_until_micros"} and set(payload.timer_family_specs) == {"ts-expire"}  # Beam prefixes timer ids
+    # stories carry the records of recent windows in keyed state until the store has them
+    (carry,) = [p for _name, fn, p in pardo_dofns(job) if type(fn).__name__ == "CarryRecentStoriesFn"]
+    assert set(carry.state_specs) == {"recent_story_records"}
     windows = {
         beam_runner_api_pb2.WindowingStrategy.FromString(ws.SerializeToString()).window_fn.urn
         for ws in job.proto_pipeline.components.windowing_strategies.values()
@@ -181,12 +185,13 @@ def test_streaming_job_is_unbounded_with_state_and_windows(streaming_job):
 
 def test_batch_and_streaming_are_one_job_graph(batch_job, streaming_job):
     """Every step of the batch job's ingest and tail is in the streaming job, under its source and windows;
-    they differ only in how the seen state is asked (a snapshot vs the store read as it grows, plus a lease)
+    they differ only in how the seen state is asked (a snapshot vs the store read as it grows, plus a lease),
+    in how stories are assigned (streaming also matches recent windows' records kept in keyed state)
     and in batch's one manifest even for an empty run (WriteManifest/Once)."""
     def shared_steps(names_: set[str], prefix: str) -> set[str]:
         return {name[len(prefix):] for name in names_ if name.startswith(prefix)
                 and not any(part in name for part in ("DropSeenItems/", "DropSeenArticles/", "EnrichArticles",
-                                                      "WriteManifest/Once", "Tag[3]"))}
+                                                      "WriteManifest/Once", "Tag[3]", "AssignStories/"))}
 
     batch = {f"{top}/{rest}" for top in ("IngestFeeds", "EnrichAndWrite")
              for rest in shared_steps(names(batch_job[1]), f"{top}/")}

@@ -169,3 +169,24 @@ def test_html_to_text_blocks_entities_and_hidden_elements():
     html = "<div>One&nbsp;&amp; <i>two</i><br>three<style>p{}</style><script>x()</script></div><ul><li>four</li></ul>"
     assert html_to_text(html) == "One & two\nthree\nfour"  # a no-break space collapses like any space
     assert html_to_text("a < b and c > d") == "a < b and c > d"
+
+
+def _atom(*updated: str) -> bytes:
+    entries = "".join(
+        f"<entry><id>urn:{n}</id><title>t{n}</title><link href='https://x.org/{n}'/>"
+        f"<published>2026-03-24T10:00:00Z</published><updated>{stamp}</updated></entry>"
+        for n, stamp in enumerate(updated)
+    )
+    return (f"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>f</title>{entries}</feed>").encode()
+
+
+def test_an_item_updated_after_it_was_published_is_a_revision():
+    items = parse_feed(_atom("2026-03-24T16:00:00Z", "2026-03-24T10:00:30Z"), "https://x.org/feed", None).items
+    assert items[0].revised_at == utc(2026, 3, 24, 16, 0)
+    assert items[1].revised_at is None  # within a minute of publication: the same edition
+
+
+def test_one_updated_stamp_on_every_item_is_when_the_feed_was_generated_not_a_revision():
+    items = parse_feed(_atom(*["2026-03-24T18:00:00Z"] * 3), "https://x.org/feed", None).items
+    assert [item.updated for item in items] == [None, None, None]
+    assert [item.revised_at for item in items] == [None, None, None]

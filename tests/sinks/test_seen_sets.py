@@ -22,6 +22,7 @@ from pipeline.state.transforms import (
     ReadSeenSets,
     SeenSet,
     hash_keys,
+    revision_key,
     split_seen,
 )
 
@@ -73,8 +74,8 @@ def test_split_seen_routes_elements_by_their_key():
 
 def write_seen(folder, run_id: str, articles: dict[str, list[str]]) -> str:
     rows = [row for article_id, urls in articles.items()
-            for row in seen_rows({"article_id": article_id, "content_sha256": None, "published_at": T,
-                                  "run_id": run_id}, urls)]
+            for row in seen_rows({"article_id": article_id, "content_sha256": f"text-of-{article_id}",
+                                  "published_at": T, "run_id": run_id}, urls)]
     path = f"{folder}/seen/date=2026-03-24/{run_id}-0.parquet"
     write_parquet_file(path, rows, SEEN_SCHEMA)
     return path
@@ -89,10 +90,12 @@ def test_pipeline_reads_seen_files_and_drops_seen_work(tmp_path):
     with TestPipeline(runner="FnApiRunner") as p:
         seen = p | "Seen" >> ReadSeenSets(files)
         split = p | "Urls" >> beam.Create(urls) | "Drop" >> DropSeen(seen.url_keys, key=lambda url: url)
-        ids = p | "Ids" >> beam.Create(["id1", "id3", "id9"]) | "DropIds" >> DropSeen(seen.article_ids, key=lambda i: i)
+        # an article written with this text is seen; new text at the same URL (id3) is a new version
+        revisions = [revision_key("id1", "text-of-id1"), revision_key("id3", "new text"), revision_key("id9", "x")]
+        ids = p | "Ids" >> beam.Create(revisions) | "DropIds" >> DropSeen(seen.revisions, key=lambda i: i)
         assert_that(split.unseen, equal_to(["https://x.org/new", "https://x.org/newer"]), label="unseen")
         assert_that(split.already_seen, equal_to(["https://x.org/1-print", "https://x.org/2"]), label="seen")
-        assert_that(ids.unseen, equal_to(["id9"]), label="new ids")
+        assert_that(ids.unseen, equal_to(revisions[1:]), label="new revisions")
         assert_that(seen.url_keys | beam.Map(len), equal_to([4]), label="four url keys")
 
 
@@ -109,9 +112,12 @@ def test_columns_are_hashed_a_bounded_chunk_at_a_time():
 
     from pipeline.state.transforms import hashed_columns
 
-    table = pa.table({"url_key": [f"https://x.org/{i}" for i in range(5)], "article_id": [f"id{i}" for i in range(5)]})
+    table = pa.table({"url_key": [f"https://x.org/{i}" for i in range(5)], "article_id": [f"id{i}" for i in range(5)],
+                      "content_sha256": [f"sha{i}" for i in range(5)]})
     chunks = list(hashed_columns(table, chunk_rows=2))
     assert [(column, len(hashes)) for column, hashes in chunks] == [
-        ("url_key", 2), ("url_key", 2), ("url_key", 1), ("article_id", 2), ("article_id", 2), ("article_id", 1)]
+        ("url_key", 2), ("revision", 2), ("url_key", 2), ("revision", 2), ("url_key", 1), ("revision", 1)]
     url_hashes = np.concatenate([hashes for column, hashes in chunks if column == "url_key"])
     assert (url_hashes == hash_keys(table.column("url_key").to_pylist())).all()
+    revision_hashes = np.concatenate([hashes for column, hashes in chunks if column == "revision"])
+    assert (revision_hashes == hash_keys([revision_key(f"id{i}", f"sha{i}") for i in range(5)])).all()

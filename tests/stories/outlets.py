@@ -43,15 +43,20 @@ def page(article: Article, site: str) -> bytes:
 class Outlet:
     name: str
     articles: dict[str, Article] = field(default_factory=dict)  # path -> article
+    updated: dict[str, str] = field(default_factory=dict)  # path -> when the outlet revised it (ISO 8601)
 
     def feed(self, origin: str) -> bytes:
+        def revised(path: str) -> str:
+            return f"<atom:updated>{self.updated[path]}</atom:updated>" if path in self.updated else ""
+
         items = "".join(
             f"<item><title>{html.escape(a.title)}</title><link>{origin}{path}</link><guid>{origin}{path}</guid>"
-            f"<pubDate>{PUBLISHED}</pubDate></item>"
+            f"<pubDate>{PUBLISHED}</pubDate>{revised(path)}</item>"
             for path, a in sorted(self.articles.items())
         )
-        return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{html.escape(self.name)}'
-                f"</title><link>{origin}/</link><description>news</description>{items}</channel></rss>").encode()
+        return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">'
+                f"<channel><title>{html.escape(self.name)}</title><link>{origin}/</link><description>news</description>"
+                f"{items}</channel></rss>").encode()
 
 
 class Outlets:

@@ -54,6 +54,25 @@ def test_a_copy_joins_the_recorded_story_and_a_new_one_is_named_after_its_earlie
     assert out[1].first_seen == T0 + timedelta(minutes=1)
 
 
+def test_a_new_version_of_a_recorded_article_stays_in_its_story_whatever_its_text_matches():
+    quake, malawi = text(copies(base("quake-malatya"), ["headline"])[0]), " ".join(base("election-malawi").paragraphs)
+    index = build_index([report_of(claim("page", quake, minutes=-600), "st-quake", T0 - timedelta(hours=10)),
+                         report_of(claim("other", malawi, minutes=-60), "st-malawi", T0 - timedelta(hours=1))])
+    # the page at the same canonical URL was rewritten into text that matches another story
+    (out,) = assign_stories([claim("page", malawi)], [signature(malawi)], index)
+    assert out.story_id == "st-quake" and not out.new_story
+
+
+def test_each_version_of_an_article_is_a_report_of_its_own():
+    killed = {"category": "killed", "high": None, "approximate": False}
+    first = report_of(claim("page", "x", counts=[{**killed, "low": 9}]), "st", T0)
+    revised = report_of(claim("page", "x", minutes=300, counts=[{**killed, "low": 14}], run_id="r2"), "st", T0)
+    row = story_row("st", [first, revised, revised], "r2")  # a report read twice counts once
+    assert row["article_ids"] == ["page"] and row["n_articles"] == 1
+    (count,) = row["event_counts"]
+    assert (count["low"], count["min_reported"], count["max_reported"], count["n_reports"]) == (14, 9, 14, 2)
+
+
 def test_merged_counts_keep_the_latest_figure_and_the_spread():
     reports = [
         {"article_id": "a", "published_at": T0, "fetched_at": T0,
@@ -126,6 +145,46 @@ def test_assign_dofn_tags_records_stories_and_facts(tmp_path):
     (story,) = tagged["stories"]
     assert story["n_sources"] == 2 and story["run_id"] == "r1"
     pa.Table.from_pylist(tagged["records"], schema=STORY_STATE_SCHEMA)
+
+
+class _State:
+    """What a ReadModifyWriteState gives a DoFn: read() and write()."""
+
+    def __init__(self) -> None:
+        self.value = None
+
+    def read(self):
+        return self.value
+
+    def write(self, value) -> None:
+        self.value = value
+
+
+def test_streaming_carries_a_windows_records_until_the_store_has_them(tmp_path):
+    """A copy in the next window joins the story even though the first window's run has not finished
+    writing (its records are not in the store yet); once the store has them, the state lets them go."""
+    from apache_beam.transforms.window import IntervalWindow, TimestampedValue
+
+    from pipeline.stories.transforms import CarryRecentStoriesFn, still_recent
+
+    quake = [text(a) for a in copies(base("quake-malatya"), ["headline", "trim"])]
+    fn = CarryRecentStoriesFn(str(tmp_path), str(tmp_path / "state"), "live", timedelta(days=7).total_seconds())
+    fn.setup()
+    state = _State()
+    start = T0.timestamp()
+    windows = [IntervalWindow(start, start + 60), IntervalWindow(start + 60, start + 120)]
+    outputs = []
+    for window, claims in zip(windows, ([claim("x", quake[0], run_id="live-w1")],
+                                        [claim("y", quake[1], minutes=1, source="T", run_id="live-w2")])):
+        outputs.append(list(fn.process(("stories", (window, claims)), recent_state=state)))
+    story_ids = [[o.value["story_id"] for o in out if not hasattr(o, "tag")] for out in outputs]
+    assert story_ids == [[story_id_for("x")], [story_id_for("x")]]
+    assert all(isinstance(o if not hasattr(o, "tag") else o.value, TimestampedValue) for out in outputs for o in out)
+    assert outputs[1][0].timestamp == windows[1].max_timestamp()  # goes back into its own window
+    assert [r["article_id"] for r in state.value] == ["x", "y"]
+    assert still_recent(state.value, {"other"}, T0 - timedelta(days=1)) == state.value
+    assert [r["article_id"] for r in still_recent(state.value, {"live-w1"}, T0 - timedelta(days=1))] == ["y"]
+    assert still_recent(state.value, set(), T0 + timedelta(days=1)) == []  # past the story window
 
 
 def test_signatures_parse_in_bulk_and_other_versions_are_left_out():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -44,8 +45,11 @@ def test_five_outlets_make_one_story_boilerplate_does_not_merge_and_a_sixth_join
         feeds = tmp_path / "feeds.txt"
         feeds.write_text("\n".join(served.feed_urls[:5]) + "\n")
         first = run(feeds, out, "run1")
-        # before the second run, Outlet 0 re-issues the story, updated, at a new address
+        # before the second run, Outlet 0 re-issues the story, updated, at a new address, and
+        # Outlet 1 revises its copy at the same address (its feed says so), rewritten past matching
         outlets[0].articles["/world/quake-update.html"] = copies(quake, ["version"], seed=9)[0]
+        outlets[1].articles["/world/quake.html"] = replace(plain(base("flood-rhine")), title="Quake: live page")
+        outlets[1].updated["/world/quake.html"] = "2025-03-24T16:00:00Z"
         feeds.write_text("\n".join(served.feed_urls) + "\n")
         second = run(feeds, out, "run2")
 
@@ -54,22 +58,31 @@ def test_five_outlets_make_one_story_boilerplate_does_not_merge_and_a_sixth_join
                        f"FROM read_parquet('{out}/articles/*/*.parquet') ORDER BY run_id, source, item_link").fetchall()
     quake_ids = {story for link, story, *_ in rows if "/quake" in link}
     election_ids = {story for link, story, *_ in rows if "/quake" not in link}
-    assert len(rows) == 9 and len(quake_ids) == 1 and len(election_ids) == 2
+    assert len(rows) == 10 and len(quake_ids) == 1 and len(election_ids) == 2
     assert quake_ids.isdisjoint(election_ids)
     (quake_id,) = quake_ids
 
     assert first["counters"]["stories_new"] == 3 and first["counters"]["stories_updated"] == 0
     assert second["counters"]["stories_new"] == 0 and second["counters"]["stories_updated"] == 1
     assert [r[3] for r in rows if r[2] == "Outlet 5"] == ["run2"]  # the sixth copy came in the second run
-    versions = {(source, link.rsplit("/", 1)[1]): version for link, _story, source, _run, version in rows}
-    assert versions[("Outlet 0", "quake-update.html")] == 2  # the same outlet re-issued the story
-    assert {v for key, v in versions.items() if key != ("Outlet 0", "quake-update.html")} == {1}
+    versions = {(source, link.rsplit("/", 1)[1], run): version for link, _story, source, run, version in rows}
+    assert versions[("Outlet 0", "quake-update.html", "run2")] == 2  # the same outlet re-issued the story
+    # the revision at the same address is a new row, version 2, in the same story; the first row stays
+    assert versions[("Outlet 1", "quake.html", "run1")] == 1 and versions[("Outlet 1", "quake.html", "run2")] == 2
+    revised = [key for key in versions if key[0] == "Outlet 1" and key[1] == "quake.html"]
+    assert {v for key, v in versions.items() if key != ("Outlet 0", "quake-update.html", "run2")
+            and key not in revised} == {1}
+    revision_rows = con.execute(f"SELECT article_id, strftime(item_updated, '%H:%M') FROM read_parquet("
+                                f"'{out}/articles/*/*.parquet') WHERE source = 'Outlet 1' AND item_link LIKE '%/quake.html' "
+                                f"ORDER BY run_id").fetchall()
+    assert len({a for a, _ in revision_rows}) == 1  # one article (canonical URL), two versions
+    assert [when for _, when in revision_rows] == [None, "16:00"]  # the second says when the feed revised it
 
     current = con.execute(CURRENT_STORIES_SQL.format(folder=f"{out}/stories")).fetch_df()
     assert len(current) == 3
     story = current[current.story_id == quake_id].iloc[0]
     assert story.n_sources == 6 and sorted(story.sources) == [f"Outlet {n}" for n in range(6)]
-    assert story.n_articles == 7 and story.run_id == "run2"
+    assert story.n_articles == 7 and story.run_id == "run2"  # seven articles, one of them in two versions
     history = con.execute(f"SELECT run_id, n_sources FROM read_parquet('{out}/stories/*/*.parquet') "
                           f"WHERE story_id = '{quake_id}' ORDER BY run_id").fetchall()
     assert history == [("run1", 5), ("run2", 6)]  # append-only: the first run's row is still there
