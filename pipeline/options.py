@@ -151,3 +151,21 @@ class WirebeamOptions(PipelineOptions):
         group.add_argument("--story-window", dest="story_window", default="7d",
                            help="how long a story attracts new copies: a copy of an older story starts a new one "
                                 "(e.g. 3d, 7d, 14d)")
+        backfill = parser.add_argument_group("wirebeam backfill (WARC archives)")
+        backfill.add_argument("--warc", dest="warc", default=None,
+                              help="WARC files: a path or glob (local, gs://, s3://), an http(s) URL, or a list of "
+                                   "paths such as Common Crawl's warc.paths.gz")
+        backfill.add_argument("--warc-base", dest="warc_base", default=None,
+                              help="prefix for the relative paths of a path list (default "
+                                   "https://data.commoncrawl.org/; e.g. s3://commoncrawl/ or a gs:// copy)")
+        backfill.add_argument("--from", dest="warc_from", default=None,
+                              help="keep pages captured on or after this day (YYYY-MM-DD, UTC)")
+        backfill.add_argument("--to", dest="warc_to", default=None,
+                              help="keep pages captured on or before this day (YYYY-MM-DD, UTC)")
+        backfill.add_argument("--hosts", dest="warc_hosts", default=None,
+                              help="file of host names, one a line: keep pages on these hosts and their subdomains")
+        backfill.add_argument("--languages", dest="languages", type=_csv, default=(),
+                              help="keep articles in these languages (ISO 639-1, e.g. en,fr)")
+        backfill.add_argument("--files-per-run", dest="files_per_run", type=int, default=20,
+                              help="WARC files per run: each run is finished (manifest, state) before the next "
+                                   "starts, so a killed backfill loses at most one run's files")
