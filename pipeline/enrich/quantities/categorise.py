@@ -63,8 +63,9 @@ def categorise(doc: Doc, toks: list[Tok], c: Count, lo: int, hi: int, index_of: 
                 cat = "kidnapped"
         c.trigger = toks[k].text
         c.category = cat
-        if cat == "wounded" and toks[k].lemma == "shoot":
-            c.qualifier.append("shot")  # shot, not said to have died: the rollup nets out those who did
+        if cat == "wounded" and toks[k].lemma in lex.UNCERTAIN_WOUND_LEMMAS:
+            # shot, hit by a bullet, suffered a gunshot wound -- not said to have died: the rollup nets out those who did
+            c.qualifier.append("shot")
         if cat == "troops" and obj is not None and obj.lemma not in lex.TROOP_NOUNS and not is_person_word(obj):
             c.category = "amount"
         if is_negated(toks, c, k, lo):

@@ -21,6 +21,9 @@ def is_hypothetical(toks: list[Tok], c: Count, trig: int, lo: int, planned_ok: b
     `planned_ok`: "will"/"shall" are a decided plan, not a possibility (troop deployments are announced so)."""
     a, b = (min(c.start, trig), max(c.end, trig))
     t = toks[trig]
+    if trigger_category(t) == "displaced" and any(x.lemma in {"order", "force", "compel", "tell"} and x.tag == "VBN"
+                                                  for x in toks[max(lo, trig - 3):trig]):
+        return False  # "were ordered to leave their homes": an evacuation order moves people
     if t.tag == "VB" and trig - 1 >= lo and toks[trig - 1].lower == "to" and not (
             trig - 2 >= lo and toks[trig - 2].lemma in {"force", "compel", "begin", "start", "have", "manage"}) \
             and not _forced_to(toks, c, trig, lo):

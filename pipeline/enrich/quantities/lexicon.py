@@ -53,6 +53,14 @@ STATE_AGENTS = _words("triggers.yaml", "state_agents")
 EXCHANGE_WORDS = _words("triggers.yaml", "exchange_words")
 TROOP_NOUNS = _words("triggers.yaml", "troop_nouns")
 TROOP_MOVE_LEMMAS = _words("triggers.yaml", "troop_move_lemmas")
+DISPLACE_VERBS = _words("triggers.yaml", "displace_verbs")
+REFUGE_VERBS = _words("triggers.yaml", "refuge_verbs")
+REFUGE_NOUNS = _words("triggers.yaml", "refuge_nouns")
+HOME_NOUNS = _words("triggers.yaml", "home_nouns")
+SHELTER_NOUNS = _words("triggers.yaml", "shelter_nouns")
+ESCAPE_PLACES = _words("triggers.yaml", "escape_places")
+OFFENDER_NOUNS = _words("triggers.yaml", "offender_nouns")
+UNCERTAIN_WOUND_LEMMAS = _words("triggers.yaml", "uncertain_wound_lemmas")
 
 # people.yaml
 PERSON_NOUNS = _words("people.yaml", "person_nouns")
@@ -60,6 +68,8 @@ PERSON_SUFFIXES: tuple[str, ...] = tuple(_file("people.yaml")["person_suffixes"]
 NOT_PERSON = _words("people.yaml", "not_person")
 GENERIC_OBJECTS = _words("people.yaml", "generic_objects")
 TIME_NOUNS = _words("people.yaml", "time_nouns")
+ORDINALS = _words("people.yaml", "ordinals")
+COLLECTIVE_NOUNS = _words("people.yaml", "collective_nouns")
 
 # context.yaml
 PASSIVE_HELPERS = _words("context.yaml", "passive_helpers")

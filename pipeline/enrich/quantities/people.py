@@ -104,13 +104,29 @@ def implicit_counts(toks: list[Tok], lo: int, hi: int, taken: set[int]) -> list[
             out.append(c)
             i = end
             continue
-        if t.lower in {"he", "she", "him", "her"} and t.pos == "PRON" and t.tag in {"PRP", ""}:
-            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, [], implicit=True)  # "he was killed", "killing him"
+        if t.lower in {"he", "she", "him", "her"} and t.pos == "PRON" and t.tag in {"PRP", ""} or (
+                t.lower in lex.REFLEXIVES and i > lo and (trigger_category(toks[i - 1]) or toks[i - 1].lemma == "shoot")):
+            # "he was killed", "killing him"; "shot himself": the one who fired is the one hit
+            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, [], implicit=True)
             c.obj_start, c.obj_end, c.obj_head = i, i + 1, i
             out.append(c)
             i += 1
             continue
-        if i > lo and toks[i - 1].tag in {"VBD", "VBG"} and trigger_category(toks[i - 1]) \
+        ordinal = _ordinal_person(toks, i, hi)
+        if ordinal != -1:  # "a third died later": one more person, told by rank
+            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["another"], implicit=True)
+            c.obj_start, c.obj_end, c.obj_head = i + 1, ordinal + 1, ordinal
+            out.append(c)
+            i = ordinal + 1
+            continue
+        if _headline_subject(toks, i, lo, hi):  # "Teen hospitalized after shooting", "5-year-old shot in hand"
+            head = _age_noun(toks, i, hi) if toks[i].pos == "NUM" else i
+            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, [], implicit=True)
+            c.obj_start, c.obj_end, c.obj_head = i, head + 1, head
+            out.append(c)
+            i = head + 1
+            continue
+        if i > lo and toks[i - 1].tag in {"VBD", "VBG", "VBZ"} and trigger_category(toks[i - 1]) \
                 and t.pos in {"PROPN", "NOUN", "ADJ"} \
                 and t.ent != "NORP":
             # a bare singular person after the verb: "killed Taliban leader Mahjur"
@@ -146,6 +162,30 @@ def implicit_counts(toks: list[Tok], lo: int, hi: int, taken: set[int]) -> list[
     return out
 
 
+def _ordinal_person(toks: list[Tok], i: int, hi: int) -> int:
+    """Index of the rank in "a third died", "a fourth person was wounded" (one more person), else -1.
+
+    Not a fraction ("a third of the population") nor a rank of a thing ("a second strike")."""
+    if not (toks[i].lower in {"a", "an"} and i + 1 < hi and toks[i + 1].lower in lex.ORDINALS):
+        return -1
+    nxt = toks[i + 2] if i + 2 < hi else None
+    if nxt is None or nxt.lower == "of":
+        return -1
+    if nxt.pos in {"NOUN", "PROPN"}:
+        return i + 2 if is_person_word(nxt) else -1
+    return i + 1
+
+
+def _headline_subject(toks: list[Tok], i: int, lo: int, hi: int) -> bool:
+    """A bare singular person opening a headline-like sentence: "Teen shot", "5-year-old hospitalized"."""
+    if i != lo or not toks[i].is_title and not toks[i].text[:1].isdigit():
+        return False
+    if toks[i].pos == "NUM":
+        return _age_noun(toks, i, hi) != -1
+    return toks[i].tag == "NN" and toks[i].lemma in lex.PERSON_NOUNS and toks[i].lemma not in lex.COLLECTIVE_NOUNS \
+        and i + 1 < hi and toks[i + 1].pos in {"VERB", "ADV", "AUX"}
+
+
 def _age_noun(toks: list[Tok], j: int, hi: int) -> int:
     """Index of "old" in "23-year-old" used as a noun ("a 23-year-old was shot"), else -1."""
     if j + 4 < hi and toks[j].pos == "NUM" and toks[j + 1].lower == "-" and toks[j + 2].lower in {"year", "month"} \
@@ -170,8 +210,9 @@ def _negated_before(toks: list[Tok], i: int, lo: int) -> bool:
 
 def person_like(t: Tok) -> bool:
     """The counted noun names people: a listed person noun, a nationality or name, or an agent noun."""
-    if is_person_word(t) or t.pos == "PROPN" or t.lower in {"them", "he", "she", "him", "her", "old"}:
-        return True  # "old": the head of "a 23-year-old" (see _age_noun)
+    if is_person_word(t) or t.pos == "PROPN" or t.lower in {"them", "he", "she", "him", "her", "old", "more"} \
+            or t.lower in lex.REFLEXIVES or t.lower in lex.ORDINALS:
+        return True  # "old": the head of "a 23-year-old" (see _age_noun); "two more", "a third" point to people
     return t.lower not in lex.NOT_PERSON and t.lower.endswith(lex.PERSON_SUFFIXES) and t.lower not in lex.MEASURE_UNITS
 
 
@@ -195,6 +236,8 @@ def object_of(toks: list[Tok], c: Count, hi: int) -> None:
     if head != -1:
         # a number word glued to a unit ("155 mm" tagged CD) or a following number are not objects
         c.obj_start, c.obj_end, c.obj_head = j, end, head
+    elif j == c.end and j < hi and toks[j].lower in {"more", "others", "other"}:
+        c.obj_start, c.obj_end, c.obj_head = j, j + 1, j  # "two more were wounded": more of the people counted
 
 
 def object_text(toks: list[Tok], c: Count) -> str | None:

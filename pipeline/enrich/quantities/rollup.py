@@ -34,9 +34,19 @@ def _is_additive(q: dict) -> bool:
 def _head_of(q: dict) -> str:
     """Head noun of the counted phrase; '' for a definite singular ('the leader'), which points back."""
     text = (q.get("text") or "").lower()
-    if text.startswith("the ") or text == "both":
+    if text.startswith(_POINTING_BACK) or text == "both" or _named_one(q, text):
         return ""
     return _head_word(q.get("object"))
+
+
+_POINTING_BACK = ("the ", "his ", "her ", "their ", "its ")
+
+
+def _named_one(q: dict, text: str) -> bool:
+    """One person told without a number or an indefinite article: a name, a pronoun, a bare headline noun
+    ("Teen shot") -- someone already counted, unless marked additional."""
+    return q.get("low") == 1 and q.get("high") == 1 and not text[:1].isdigit() \
+        and " " not in text.strip() and text == (q.get("object") or "").lower()
 
 
 def _is_update(q: dict) -> bool:

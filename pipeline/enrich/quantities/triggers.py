@@ -31,8 +31,10 @@ def context_triggers(toks: list[Tok], lo: int, hi: int) -> None:
 
     Being shot is `wounded` unless the sentence says it was fatal ("shot dead", "fatally shot",
     "shot and killed", "who was shot on Monday died"); "shot at" hit no one. Being hit or grazed by
-    gunfire, suffering a gunshot wound or being treated for injuries is `wounded`; "one fatally" after
-    a shooting is `killed`.
+    gunfire ("hit by gunfire", "a stray bullet struck a girl"), suffering a gunshot wound or being
+    treated for injuries is `wounded`; "one fatally" after a shooting is `killed`. Leaving or
+    abandoning one's home, seeking refuge and being moved to shelters is `displaced`, fleeing the
+    scene is not; people rounded up are `detained`.
     """
     for k in range(lo, hi):
         t = toks[k]
@@ -43,6 +45,13 @@ def context_triggers(toks: list[Tok], lo: int, hi: int) -> None:
         elif t.lemma in lex.HIT_VERBS and t.tag in {"VBN", "VBD"} and k + 1 < hi and toks[k + 1].lower == "by" \
                 and any(x.lemma in lex.GUNFIRE_NOUNS for x in toks[k + 2:min(hi, k + 5)]):
             t.cat = "wounded"  # "hit by gunfire", "grazed by a bullet", "struck by shrapnel"
+        elif t.lemma in lex.HIT_VERBS and t.tag in {"VBD", "VBZ", "VBG"} and _gunfire_before(toks, k, lo):
+            t.cat = "wounded"  # "a stray bullet struck an 11-year-old", "the gun went off, hitting a bystander"
+        elif t.lemma in lex.DISPLACE_VERBS | {"flee"} or t.lemma in lex.REFUGE_VERBS and k + 1 < hi and toks[
+                k + 1].lower in lex.REFUGE_NOUNS:
+            t.cat = _leaving_category(toks, k, lo, hi, t.cat)
+        elif t.lemma == "round" and k + 1 < hi and toks[k + 1].lower == "up":
+            t.cat = "detained"  # "rounded up hundreds of people"
         elif t.lemma in lex.ABDUCT_VERBS | {"take", "hold", "keep"} and t.pos in {"VERB", "AUX", ""}:
             t.cat = _taking_category(toks, k, lo, hi, t.cat)
         elif t.lemma in lex.SUFFER_VERBS and t.pos in {"VERB", ""} and not any(
@@ -74,12 +83,39 @@ def _taking_category(toks: list[Tok], k: int, lo: int, hi: int, default: str | N
     return "kidnapped"
 
 
+def _gunfire_before(toks: list[Tok], k: int, lo: int) -> bool:
+    """A bullet, a round or a gun going off is the subject of the verb hitting someone."""
+    before = toks[max(lo, k - 6):k]
+    return any(x.lemma in lex.GUNFIRE_NOUNS for x in before[-4:]) or any(
+        x.lemma in {"discharge", "go"} and (x.lemma == "discharge" or (j + 1 < len(before) and before[j + 1].lower == "off"))
+        for j, x in enumerate(before))
+
+
+def _leaving_category(toks: list[Tok], k: int, lo: int, hi: int, default: str | None) -> str | None:
+    """People who leave or abandon their homes, seek refuge or are moved to shelters are displaced;
+    suspects who flee the scene (on foot, in a car) are not."""
+    t = toks[k]
+    after = [x.lower for x in toks[k + 1:min(hi, k + 7)]]
+    if t.lemma == "flee":
+        subject = {x.lemma for x in toks[max(lo, k - 4):k]}
+        if set(after[:3]) & lex.ESCAPE_PLACES or subject & (lex.ARMED_GROUPS | lex.OFFENDER_NOUNS):
+            return ""
+        return default
+    if t.lemma in lex.REFUGE_VERBS:
+        return "displaced"  # "sought refuge in a school"
+    if set(after) & lex.HOME_NOUNS or set(after) & lex.SHELTER_NOUNS and t.lemma in {"move", "relocate", "transfer", "take"} \
+            or "homeless" in after or ("without" in after and set(after) & {"home", "shelter", "roof"}):
+        return "displaced"  # "abandoned their village", "ordered to leave their homes", "left 35 without a home"
+    return default
+
+
 def _shot_outcome(toks: list[Tok], k: int, lo: int, hi: int) -> str:
     """'killed' when the shooting was fatal, 'wounded' when the person shot is not said to have died."""
     if k + 1 < hi and toks[k + 1].lower == "at":
         return ""  # "shot at": fired at, not hit
-    if k + 2 < hi and toks[k + 1].lower in {"a", "an"} and toks[k + 2].pos == "NUM":
-        return ""  # "shot a 68": a score
+    if k + 2 < hi and toks[k + 1].lower in {"a", "an"} and toks[k + 2].pos == "NUM" \
+            and not (k + 3 < hi and toks[k + 3].lower in {"-", "year", "month"}):
+        return ""  # "shot a 68": a score (not "shot a 17-year-old")
     if k > lo and toks[k - 1].lower in lex.FATAL_ADVERBS:
         return "killed"
     # the next verb or outcome word: "shot dead", "shot to death", "shot and killed", "shot on Monday died"
@@ -89,9 +125,12 @@ def _shot_outcome(toks: list[Tok], k: int, lo: int, hi: int) -> str:
             return "killed"
         if x.lemma in {"kill", "die", "succumb"} and x.pos in {"VERB", "AUX", ""}:
             return "killed"
+        if x.lower in lex.REFLEXIVES:
+            continue  # "shot himself and died"
         if x.lower in {",", ";", ".", ":", "but", "while", "when", "after", "before", "as"} or x.pos in {
-                "NUM", "PRON"} or x.ent == "PERSON" or (x.pos == "VERB" and x.tag != "VBN"):
-            break
+                "NUM", "PRON"} or x.ent == "PERSON" or (x.pos == "VERB" and x.tag != "VBN"
+                                                        and toks[j - 1].lower != "and"):
+            break  # (a verb joined by "and" is still this person's: "shot in the chest and pronounced dead")
     return "wounded"
 
 
@@ -188,16 +227,17 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
         if cat is not None and (t.pos in {"VERB", "ADJ", "AUX", "NOUN"} or t.cat):
             if t.pos == "NOUN" and t.lower not in {"hostage", "custody", "dead"}:
                 return None
-            if t.tag == "VBD" and t.lemma not in lex.INTRANSITIVE and k + 1 < hi and (toks[k + 1].pos in {"DET", "NUM", "PRON", "PROPN", "ADJ"}
+            if t.tag == "VBD" and t.lemma not in lex.INTRANSITIVE | lex.SUFFER_VERBS and cat != "displaced" and k + 1 < hi and (toks[k + 1].pos in {"DET", "NUM", "PRON", "PROPN", "ADJ"}
                                                   or toks[k + 1].tag in {"NNS", "NN"}) \
                     and toks[k + 1].lower not in lex.REFLEXIVES:
                 return None  # the count is the agent: "two gunmen killed three people" (not "shot himself")
             if t.tag == "VBG" and steps == 0:
                 return None  # "three insurgents killing ..." is not about them being killed
             return k, cat
-        if t.lower == "of" and steps == 0 and c.obj_head != -1 and k + 1 < hi and toks[k + 1].pos in {"PROPN", "DET"}:
-            k2 = k + 1  # "a commander of Kunduz Province ... was killed"
-            while k2 < hi and k2 - k < 8 and toks[k2].pos in {"PROPN", "DET", "NOUN", "ADJ", "PART"}:
+        if t.lower == "of" and steps == 0 and c.obj_head != -1 and k + 1 < hi and toks[k + 1].pos in {"PROPN", "DET",
+                                                                                                        "NUM"}:
+            k2 = k + 1  # "a commander of Kunduz Province ... was killed", "nine members of one family were killed"
+            while k2 < hi and k2 - k < 8 and toks[k2].pos in {"PROPN", "DET", "NOUN", "ADJ", "PART", "NUM"}:
                 k2 += 1
             k = k2
             steps += 1
@@ -245,7 +285,12 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
             k += 1
             steps += 1
             continue
-        if t.tag in {"VBN", "VBD"} and t.lemma in {"shoot", "find", "confirm", "report", "believe"}:
+        if steps == 0 and c.obj_head == -1 and t.lower in {"more", "others"}:
+            k += 1  # "two more were wounded"
+            steps += 1
+            continue
+        if t.tag in {"VBN", "VBD"} and t.lemma in {"shoot", "find", "confirm", "report", "believe", "know", "think",
+                                                  "understand", "presume", "fear", "order", "force", "tell"}:
             k += 1
             steps += 1
             continue
