@@ -81,9 +81,10 @@ def format_articles_table(paths: list[str], limit: int = 25) -> str:
 
 
 # The newest row per story is its current view (stories are append-only).
-CURRENT_STORIES_SQL = """
-SELECT * FROM read_parquet('{folder}/*/*.parquet', hive_partitioning = true)
-QUALIFY row_number() OVER (PARTITION BY story_id ORDER BY last_seen DESC, n_articles DESC, run_id DESC) = 1
+CURRENT_STORY_ROW = "QUALIFY row_number() OVER (PARTITION BY story_id ORDER BY last_seen DESC, n_articles DESC, run_id DESC) = 1"
+CURRENT_STORIES_SQL = f"""
+SELECT * FROM read_parquet('{{folder}}/*/*.parquet', hive_partitioning = true)
+{CURRENT_STORY_ROW}
 """
 
 
