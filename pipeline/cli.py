@@ -20,8 +20,12 @@ commands:
   run    --feeds PATH_OR_URL --output DIR [--run-id ID] [--max-articles N] [--allow-hosts CIDR[,CIDR]]
   demo   --output DIR     run the same job on the bundled sample corpus (served on 127.0.0.1)
   enrich --input FILE.jsonl --output DIR   entities and counts for texts extracted elsewhere
+  backfill --warc PATH_OR_GLOB --output DIR [--from DAY --to DAY] [--hosts FILE] [--languages en,fr]
+                                            the same job on WARC archives (Common Crawl CC-NEWS, own crawls)
   failures --output DIR [--run-id ID]       list dead letters: what failed, where, and why
   stories --output DIR [--since YYYY-MM-DD] the latest stories: first seen, outlets, merged counts, title
+  report --output DIR [--since DAY] [--until DAY] [--out FILE.html] [--format html|svg|png]
+                                            one self-contained HTML page with charts (opens with no network)
   watch  --every 15m [run options]          run the same job every interval (one run at a time per --state)
 
 `wirebeam run --help` lists every option."""
@@ -120,6 +124,14 @@ def cmd_enrich(argv: list[str]) -> int:
     return _run_locked(rest, lambda: _finish(*run_enrich(args.input, rest), rest), command="wirebeam enrich")
 
 
+def cmd_backfill(argv: list[str]) -> int:
+    from pipeline.run import pipeline_options_from
+    from pipeline.warc.job import backfill
+
+    # Same output, state and lock as `wirebeam run`: the lock is taken per backfill run (pipeline/warc/job.py).
+    return backfill(argv, _finish, options_from=pipeline_options_from)
+
+
 def _finish(plan, result, argv: list[str], *, show_articles: bool = False) -> int:
     from apache_beam.runners.runner import PipelineState
 
@@ -203,8 +215,32 @@ def cmd_stories(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def cmd_report(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="wirebeam report", description="one self-contained HTML page with charts "
+                                     "from an output folder: articles, failures, stories, counts, map, names, runs")
+    parser.add_argument("--output", required=True, help="the runs' output folder")
+    parser.add_argument("--since", default=None, help="first day to report on (YYYY-MM-DD, UTC)")
+    parser.add_argument("--until", default=None, help="last day to report on (YYYY-MM-DD, UTC)")
+    parser.add_argument("--out", default=None, help="the HTML file to write (default OUTPUT/report.html)")
+    parser.add_argument("--format", default="html", choices=("html", "svg", "png"),
+                        help="svg or png: also write every chart as an image, into FILE-charts/ beside the page")
+    args = parser.parse_args(argv)
+    try:
+        from pipeline.report.build import build_report
+        from pipeline.report.dataset import UnreadableOutput
+    except ModuleNotFoundError as missing:
+        raise UsageError(f"wirebeam report needs {missing.name}: pip install 'wirebeam[report]'") from missing
+    try:
+        report = build_report(args.output, since=args.since, until=args.until, out_file=args.out, fmt=args.format)
+    except UnreadableOutput as error:
+        print(f"wirebeam report: {error}", file=sys.stderr)
+        return EXIT_DATA
+    print(report.summary())
+    return EXIT_OK
+
+
 COMMANDS = {"run": cmd_run, "demo": cmd_demo, "enrich": cmd_enrich, "failures": cmd_failures, "watch": cmd_watch,
-            "stories": cmd_stories}
+            "stories": cmd_stories, "report": cmd_report, "backfill": cmd_backfill}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     if command not in COMMANDS:
         print(f"wirebeam: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
-    if command in ("run", "enrich") and any(a in ("-h", "--help") for a in rest):
+    if command in ("run", "enrich", "backfill") and any(a in ("-h", "--help") for a in rest):
         _print_help()
         return 0
     _configure_logging(verbose="--verbose" in rest)

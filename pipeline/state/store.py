@@ -130,6 +130,7 @@ def run_files(output: str, root: str) -> list[str]:
     patterns = [FileSystems.join(output, folder, "date=*", "*.parquet") for folder in DATA_FOLDERS]
     patterns.append(FileSystems.join(seen_folder(root), "date=*", "*.parquet"))
     patterns.append(FileSystems.join(root, "stories", "date=*", "*.parquet"))  # story records (stories/index.py)
+    patterns.append(FileSystems.join(root, "warc", "date=*", "*.parquet"))  # WARC files read (warc/ledger.py)
     return sorted(path for pattern in patterns for path in match_files(pattern))
 
 
