@@ -94,6 +94,12 @@ def note_context_words(toks: list[Tok], c: Count, trig: int, lo: int, hi: int) -
         if t.lower in {"separate", "elsewhere", "meanwhile"}:
             extra.append(t.lower)
             break
+    if c.start - 1 >= lo and toks[c.start - 1].lower in {"another", "further", "additional"}:
+        extra.append("another")  # "Another 4 people were killed in a second strike"
+    superseded = _superseded_cue(toks, c, lo, hi)
+    if superseded:
+        extra.append("superseded")
+        extra.append(superseded)
     background = _background_cue(toks, c, trig, lo, hi)
     if background:
         extra.append("background")
@@ -110,6 +116,22 @@ def note_context_words(toks: list[Tok], c: Count, trig: int, lo: int, hi: int) -
             break
     if extra:
         c.qualifier = [w for w in dict.fromkeys(extra) if w not in c.qualifier] + c.qualifier
+
+
+def _superseded_cue(toks: list[Tok], c: Count, lo: int, hi: int) -> str | None:
+    """Why a figure is one the article replaces, or None: "revising an earlier toll of four", "up from 20",
+    "An earlier version of this story said nine" (a correction notice)."""
+    before = [t.lower for t in toks[max(lo, c.start - 4):c.start]]
+    if set(before[:-2]) & lex.EARLIER_WORDS and before[-2:-1] and before[-2] in lex.FIGURE_NOUNS | {"estimate"} \
+            and before[-1] in {"of", "at", "was", "had"}:
+        return "earlier figure"  # "revising an earlier toll of four"
+    if before[-2:] in (["up", "from"], ["down", "from"]):
+        return " ".join(before[-2:])
+    words = [t.lower for t in toks[lo:hi]]
+    for k in range(len(words) - 1):
+        if words[k] in lex.EARLIER_WORDS and words[k + 1] in {"version", "versions"} or words[k] in lex.RETRACTING_WORDS:
+            return "correction"
+    return None
 
 
 def _background_cue(toks: list[Tok], c: Count, trig: int, lo: int, hi: int) -> str | None:
@@ -157,7 +179,7 @@ def _background_cue(toks: list[Tok], c: Count, trig: int, lo: int, hi: int) -> s
         if k == c.start - 1 and trig == c.obj_head and (low in {"for", "hosting", "hosts", "host", "houses"} or (
                 low == "to" and k > lo and toks[k - 1].lower == "home")):
             return "population"  # "rations for 700,000 refugees", "home to 300,000 refugees"
-        if low in lex.CONFLICT_NOUNS and t.pos in {"NOUN", "ADJ", "PROPN", ""}:
+        if low in lex.CONFLICT_NOUNS and t.pos in {"NOUN", "ADJ", "PROPN", ""} and not _recent(toks, lo, hi):
             # "the war ... has killed", "the conflict has displaced" (a total to date)
             if k < first and _present_perfect_after(toks, k + 1, hi):
                 return "conflict total"
@@ -165,6 +187,12 @@ def _background_cue(toks: list[Tok], c: Count, trig: int, lo: int, hi: int) -> s
             if k > trig and any(toks[j].lower == "by" for j in range(max(lo, k - 3), k)) and k - trig <= 8:
                 return "conflict total"
     return None
+
+
+def _recent(toks: list[Tok], lo: int, hi: int) -> bool:
+    """'in the past 48 hours', 'over the last two days', 'overnight': the incident's own time frame."""
+    return any(t.lower in lex.RECENT_PERIOD_NOUNS and any(x.lower in {"past", "last"} for x in toks[max(lo, k - 3):k])
+               for k, t in enumerate(toks[lo:hi], start=lo)) or any(t.lower == "overnight" for t in toks[lo:hi])
 
 
 def _present_perfect_after(toks: list[Tok], k: int, hi: int) -> bool:

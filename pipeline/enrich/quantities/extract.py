@@ -9,6 +9,15 @@ from pipeline.enrich.quantities.categorise import categorise, share_coordinated_
 from pipeline.enrich.quantities.context import attribution_of, nearest_place
 from pipeline.enrich.quantities.people import implicit_counts, object_of
 from pipeline.enrich.quantities.reading import between_ranges, find_counts
+from pipeline.enrich.quantities.sentence import (
+    PEOPLE,
+    background_subsets,
+    drop_partitive_numbers,
+    drop_reflexive_repeats,
+    figure_anaphora,
+    gapped_counts,
+    mark_conflicting,
+)
 from pipeline.enrich.quantities.tokens import Count, entity_tuples, sentence_bounds, tokens_of
 from pipeline.enrich.quantities.triggers import context_triggers
 
@@ -22,6 +31,7 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
     use_dep = doc.has_annotation("DEP")
     out: list[dict] = []
     index_of = {t.i: k for k, t in enumerate(toks)}
+    last_category: str | None = None  # of the last people count: "It rose to 137" in the next sentence
     for lo, hi in sentence_bounds(doc, toks):
         context_triggers(toks, lo, hi)
         counts = between_ranges(toks, find_counts(toks, lo, hi), lo)
@@ -39,6 +49,12 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
                 continue  # "a soldier" with no event is not a quantity
             resolved.append(c)
         share_coordinated_triggers(toks, resolved)
+        resolved = drop_reflexive_repeats(toks, drop_partitive_numbers(toks, resolved))
+        figure_anaphora(toks, resolved, lo, last_category)
+        gapped_counts(toks, resolved)
+        mark_conflicting(toks, resolved)
+        background_subsets(resolved)
+        last_category = next((c.category for c in reversed(resolved) if c.category in PEOPLE), last_category)
         attribution = attribution_of(toks, lo, hi, sent_ents) if resolved else None
         for c in resolved:
             place = nearest_place(sent_ents, toks[c.start].idx, toks[c.end - 1].end)

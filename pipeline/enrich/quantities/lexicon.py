@@ -90,6 +90,11 @@ CONFLICT_NOUNS = _words("context.yaml", "conflict_nouns")
 CUMULATIVE_WORDS = _words("context.yaml", "cumulative_words")
 RELEASE_LEMMAS = _words("context.yaml", "release_lemmas")
 RELEASED_THINGS = _words("context.yaml", "released_things")
+FIGURE_NOUNS = _words("context.yaml", "figure_nouns")
+CONTRAST_WORDS = _words("context.yaml", "contrast_words")
+EARLIER_WORDS = _words("context.yaml", "earlier_words")
+RETRACTING_WORDS = _words("context.yaml", "retracting_words")
+RECENT_PERIOD_NOUNS = _words("context.yaml", "recent_period_nouns")
 
 # numbers.yaml
 VAGUE_FIRST = _words("numbers.yaml", "vague_first")

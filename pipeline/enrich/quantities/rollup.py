@@ -49,6 +49,14 @@ def _named_one(q: dict, text: str) -> bool:
         and " " not in text.strip() and text == (q.get("object") or "").lower()
 
 
+def _sentence_key(q: dict) -> str:
+    """Who a count is about, within its sentence: "his wife" and "their son" are two people there."""
+    text = (q.get("text") or "").lower()
+    if text.startswith("the ") or text == "both" or text in lex.REFLEXIVES or text in {"he", "she", "him", "her"}:
+        return ""  # "The suspect shot himself": one person
+    return _head_word(q.get("object"))
+
+
 def _is_update(q: dict) -> bool:
     return bool(set((q.get("qualifier") or "").split()) & lex.UPDATE_WORDS)
 
@@ -57,7 +65,7 @@ def _is_background(q: dict) -> bool:
     """Not the article's incident: a background or running total, history, a release, a standing strength."""
     qual = q.get("qualifier") or ""
     words = set(qual.split())
-    if "background" in words or any(cue in qual for cue in lex.BACKGROUND_QUALIFIERS):
+    if words & {"background", "superseded"} or any(cue in qual for cue in lex.BACKGROUND_QUALIFIERS):
         return True
     if q.get("category") == "detained" and "released" in words:
         return True  # a prisoner release or exchange sets people free; it detains no one
@@ -132,13 +140,30 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
             shot = [q for q in facts if "shot" in (q.get("qualifier") or "").split()]
             if shot:
                 killed = next((r["low"] or 0 for r in out if r["category"] == "killed"), 0)
-                deduct = min(killed, _total(quantities, shot, category)[0] or 0)
+                killed -= _killed_apart(quantities, shot)
+                deduct = max(0, min(killed, _total(quantities, shot, category)[0] or 0))
                 low = max(0, (low or 0) - deduct)
                 high = None if high is None else max(low, high - deduct)
         else:
             low, high, approx = _total(quantities, facts, category)
         out.append({"category": category, "low": low, "high": high, "approximate": approx, "mentions": len(facts)})
     return out
+
+
+def _killed_apart(quantities: list[dict], shot: list[dict]) -> int:
+    """The killed told beside those shot as other people ("A woman was killed and her son was shot"):
+    they are not among the shot, so the wounded are not netted of them."""
+    shot_heads: dict[int, set[str]] = {}
+    for q in shot:
+        shot_heads.setdefault(int(q.get("sentence_start") or 0), set()).add(_head_word(q.get("object")))
+    apart = 0
+    for q in quantities:
+        heads = shot_heads.get(int(q.get("sentence_start") or 0))
+        head = _head_word(q.get("object"))
+        if q.get("category") == "killed" and heads and not q.get("negated") and not q.get("hypothetical") \
+                and head not in lex.GENERIC_OBJECTS and head not in heads:
+            apart += _int(q.get("low")) or 0
+    return apart
 
 
 def _total(quantities: list[dict], facts: list[dict], category: str) -> tuple[int | None, int | None, bool]:
@@ -174,24 +199,36 @@ def _int(x: float | None) -> int | None:
 
 def _merge_sentence(incidents: list[_Incident], group: list[dict]) -> None:
     main = [q for q in group if not _is_subset(q)] or group
+    updates = [q for q in main if _is_update(q)]
+    if updates:
+        main = updates  # "climbed to 27 after three more died", "later raised the number to 14": the new total
     subset_only = len(main) == len(group) and all(_is_subset(q) for q in group)
     # within a sentence different people add up ("a soldier and two civilians"); the same kind
     # named twice is one group unless marked additional (a headline run into its lede)
     by_head: dict[str, list[dict]] = {}
     for q in main:
-        by_head.setdefault(_head_of(q), []).append(q)
+        by_head.setdefault(_sentence_key(q), []).append(q)
     low: int | None = None
     high: int | None = 0
     approx = False
+    conflicting = [q for q in main if "conflicting" in (q.get("qualifier") or "").split()]
+    if len(conflicting) > 1:
+        # figures of the same people from different sources: the smallest credible low, the largest reported high
+        for q in conflicting:
+            by_head.pop(_sentence_key(q), None)
+        by_head["\0conflicting"] = conflicting
     for head, qs in by_head.items():
         best = max(qs, key=lambda q: _int(q.get("low")) or 0)
         h_low, h_high = _int(best.get("low")), _int(best.get("high"))
+        if head == "\0conflicting":
+            h_low = min(_int(q.get("low")) or 0 for q in qs)
+            h_high = max(_int(q.get("high") if q.get("high") is not None else q.get("low")) or 0 for q in qs)
         for q in qs:
             if q is not best and _is_additive(q):
                 h_low, h_high = _add(h_low, _int(q.get("low"))), _sum_high(h_high, _int(q.get("high")))
         low, high = _add(low, h_low), _sum_high(high, h_high)
         approx = approx or any(bool(q.get("approximate")) for q in qs)
-    heads = set(by_head)
+    heads = {_head_of(q) for q in main}
     place = next((q.get("place") for q in main if q.get("place")), None)
     new = _Incident(low, high, approx, heads, place)
     if not incidents:
