@@ -221,7 +221,7 @@ def _gzip_frames(source: _Input, keep: int) -> Iterator[Frame]:
             source.drop_before(at)
         member = _inflate(source, at, budget)
         if member.end is not None and member.data.startswith(WARC_MAGIC):
-            yield from _member_records(at, member, budget)
+            yield from _member_records(at, member, budget, keep)
             at, first = member.end, False
             continue
         if first and member.end is not None:
@@ -258,7 +258,7 @@ def _next_member(source: _Input, after: int) -> int | None:
         at = found + 1
 
 
-def _member_records(offset: int, member: _Member, budget: int) -> Iterator[Frame]:
+def _member_records(offset: int, member: _Member, budget: int, keep: int) -> Iterator[Frame]:
     """The record of one gzip member (the WARC standard's `.warc.gz`: one record a member), checked
     against the member's size; a member holding more records is read record by record."""
     data = member.data
@@ -273,7 +273,7 @@ def _member_records(offset: int, member: _Member, budget: int) -> Iterator[Frame
                     detail=f"the record at byte {offset:,} declares no Content-Length")
         return
     body_end = len(header) + length
-    frame = Frame(offset, header=header, block=data[len(header): body_end], length=length)
+    frame = Frame(offset, header=header, block=data[len(header): min(body_end, len(header) + keep)], length=length)
     if member.size < body_end:
         yield Frame(offset, header=header, length=length, problem="bad_length", detail=(
             f"the record at byte {offset:,} declares Content-Length {length:,} but its gzip member holds "
@@ -291,7 +291,7 @@ def _member_records(offset: int, member: _Member, budget: int) -> Iterator[Frame
     if ending.startswith(END_OF_RECORD + WARC_MAGIC):  # records sharing a member
         yield frame
         rest = ending[len(END_OF_RECORD):]
-        yield from _member_records(offset, _Member(rest, len(rest), member.end, None), budget)
+        yield from _member_records(offset, _Member(rest, len(rest), member.end, None), budget, keep)
     elif ending.strip(b"\r\n"):
         yield Frame(offset, header=header, length=length, problem="bad_length", detail=(
             f"the record at byte {offset:,} declares Content-Length {length:,} but its gzip member holds "
