@@ -41,9 +41,9 @@ GUN_FIELDS = (("killed", "killed"), ("wounded", "injured"))
 
 
 def rollup_low(rollup: list[dict], category: str) -> int:
-    """The rollup's lower bound for a category; a missing category (or open low) counts as 0."""
+    """The rollup's lower bound for a category's incident; a missing category (or open low) counts as 0."""
     for row in rollup:
-        if row["category"] == category:
+        if row["category"] == category and row.get("scope", "incident") == "incident":
             return int(row["low"] or 0)
     return 0
 
@@ -117,7 +117,7 @@ def gun_violence(reader: Reader, path: Path, show: int) -> None:
 
 
 PEOPLE = ("killed", "wounded", "missing", "detained", "kidnapped", "displaced", "troops")
-SCOPE_MARKS = {"cum": ("cumulative", "background"), "standing": ("standing",)}
+SCOPES = {"cum": ("cumulative", "history"), "standing": ("standing",)}
 
 
 def suite_problems(item: dict, quantities: list[dict], rollup: list[dict]) -> list[str]:
@@ -129,14 +129,13 @@ def suite_problems(item: dict, quantities: list[dict], rollup: list[dict]) -> li
         if got != int(expect.get(category, 0)):
             problems.append(f"{category} {got} != {expect.get(category, 0)}")
     for category, high in (item.get("high") or {}).items():
-        got_high = next((r["high"] for r in rollup if r["category"] == category), None)
+        got_high = next((r["high"] for r in rollup if r["category"] == category and r["scope"] == "incident"), None)
         if got_high != high:
             problems.append(f"{category} high {got_high} != {high}")
-    for scope, marks in SCOPE_MARKS.items():
+    for scope, marks in SCOPES.items():
         for category, value in (item.get(scope) or {}).items():
             if not any(q["category"] == category and int(q["low"] or q["value"] or 0) == value
-                       and not q["negated"] and not q["hypothetical"]
-                       and set((q["qualifier"] or "").split()) & set(marks) for q in quantities):
+                       and not q["negated"] and not q["hypothetical"] and q["scope"] in marks for q in quantities):
                 problems.append(f"no {scope} {category} {value}")
     return problems
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-ARTICLE_SCHEMA_VERSION = 3  # 2: story_id, version; 3: geo on places, countries, WARC provenance
+ARTICLE_SCHEMA_VERSION = 3  # 2: story_id, version; 3: geo on places, countries, WARC provenance, count scope
 DEAD_LETTER_SCHEMA_VERSION = 1
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -71,6 +71,7 @@ QUANTITY = pa.struct(
         ("trigger", pa.string()),
         ("negated", pa.bool_()),
         ("hypothetical", pa.bool_()),
+        ("scope", pa.string()),
         ("attribution", pa.string()),
         ("place", pa.string()),
         ("place_geo", GEO),
@@ -88,6 +89,7 @@ EVENT_COUNT = pa.struct(
         ("high", pa.int64()),
         ("approximate", pa.bool_()),
         ("mentions", pa.int32()),
+        ("scope", pa.string()),
     ]
 )
 

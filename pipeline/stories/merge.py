@@ -49,6 +49,8 @@ def merged_counts(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_category: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     for report in reports:
         for count in report.get("event_counts") or []:
+            if (count.get("scope") or "incident") != "incident":
+                continue  # a cumulative total ("40,000 have fled since March") is not the story's event
             by_category.setdefault(count["category"], []).append((report, count))
     merged = []
     for category, given in sorted(by_category.items()):

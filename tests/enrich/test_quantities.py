@@ -178,7 +178,7 @@ def test_empty_and_numberless_texts(nlp_tokens):
 # --- rollup ---------------------------------------------------------------------------------
 
 def rollup(nlp, text: str) -> dict[str, dict]:
-    return {r["category"]: r for r in rollup_event_counts(quantities(nlp, text))}
+    return {r["category"]: r for r in rollup_event_counts(quantities(nlp, text)) if r["scope"] == "incident"}
 
 
 def test_rollup_counts_a_toll_repeated_in_lede_and_body_once(nlp):
@@ -239,7 +239,8 @@ def test_rollup_skips_negated_and_hypothetical(nlp):
 
 def test_rollup_vague_and_bounds(nlp):
     r = rollup(nlp, "Several insurgents were killed and more than 10 were detained.")
-    assert r["killed"] == {"category": "killed", "low": 3, "high": None, "approximate": True, "mentions": 1}
+    assert r["killed"] == {"category": "killed", "low": 3, "high": None, "approximate": True, "mentions": 1,
+                           "scope": "incident"}
     assert (r["detained"]["low"], r["detained"]["high"]) == (11, None)
 
 

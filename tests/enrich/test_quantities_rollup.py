@@ -23,7 +23,8 @@ def nlp(request):
 def rollup_lows(nlp, text: str) -> dict[str, int]:
     found = {c: 0 for c in PEOPLE_CATEGORIES}
     for row in rollup_event_counts(extract_quantities(nlp(text))):
-        found[row["category"]] = int(row["low"] or 0)
+        if row["scope"] == "incident":
+            found[row["category"]] = int(row["low"] or 0)
     return found
 
 

@@ -102,7 +102,8 @@ def vague_alternatives(article: dict) -> dict[str, set[int]]:
 def found_lows(row: dict) -> dict[str, int]:
     out = {c: 0 for c in PEOPLE_CATEGORIES}
     for count in row["event_counts"]:
-        out[count["category"]] = int(count["low"] or 0)
+        if count["scope"] == "incident":
+            out[count["category"]] = int(count["low"] or 0)
     return out
 
 
@@ -171,7 +172,7 @@ def test_hypothetical_and_background_figures_stay_in_quantities_but_out_of_the_r
     flagged = [q for q in row["quantities"] if q["category"] == "killed" and q["hypothetical"]]
     assert flagged, [q["text"] for q in row["quantities"] if q["category"] == "killed"]
     # background tolls of a war stay as quantities, marked, and are left out of the rollup
-    assert not [r for r in row["event_counts"] if r["category"] == "killed" and r["low"]]
+    assert not [r for r in row["event_counts"] if r["category"] == "killed" and r["low"] and r["scope"] == "incident"]
     darfur = rows["el-fasher-camp-shelling"]
     background = [q for q in darfur["quantities"] if "background" in (q["qualifier"] or "").split()]
     assert background, [(q["text"], q["qualifier"]) for q in darfur["quantities"] if q["category"] != "amount"]

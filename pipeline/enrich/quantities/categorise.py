@@ -10,7 +10,7 @@ import re
 from spacy.tokens import Doc
 
 from pipeline.enrich.quantities import lexicon as lex
-from pipeline.enrich.quantities.context import is_hypothetical, is_negated, is_planned, note_context_words
+from pipeline.enrich.quantities.context import is_hypothetical, is_negated, is_planned, note_context_words, scope_of
 from pipeline.enrich.quantities.parse import dep_trigger
 from pipeline.enrich.quantities.people import is_person_word, object_text, person_like
 from pipeline.enrich.quantities.tokens import Count, Tok
@@ -206,6 +206,7 @@ def to_dict(text: str, toks: list[Tok], c: Count, s_char: int, e_char: int, attr
         "trigger": c.trigger,
         "negated": bool(c.negated),
         "hypothetical": bool(c.hypothetical),
+        "scope": scope_of(c.qualifier) if people else None,
         "attribution": attribution,
         "place": place,
         "place_geo": None,  # resolved by the places step (enrich/transforms.py), after the counts

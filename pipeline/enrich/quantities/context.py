@@ -118,6 +118,18 @@ def note_context_words(toks: list[Tok], c: Count, trig: int, lo: int, hi: int) -
         c.qualifier = [w for w in dict.fromkeys(extra) if w not in c.qualifier] + c.qualifier
 
 
+def scope_of(qualifier: list[str]) -> str:
+    """`scope` of a people count: `incident` (the article's event), `cumulative` (a total to date or over a
+    period: "since March", "the war has killed", "already displaced"), `history` (an earlier event told about
+    someone: "linked to an attack that killed four") or `standing` (forces stationed, not moved)."""
+    words = set(qualifier)
+    if "standing" in words:
+        return "standing"
+    if words & {" ".join(cue) for cue in lex.BACKGROUND_CUES}:
+        return "history"
+    return "cumulative" if "background" in words else "incident"
+
+
 def _superseded_cue(toks: list[Tok], c: Count, lo: int, hi: int) -> str | None:
     """Why a figure is one the article replaces, or None: "revising an earlier toll of four", "up from 20",
     "An earlier version of this story said nine" (a correction notice)."""

@@ -120,7 +120,8 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
     - otherwise restates an earlier count (a toll repeated in lede and body): the larger wins.
     Subset counts ("including two children", "five of the dead", "all three") and
     definite people ("the leader", "both men") never add on their own: they restate.
-    `mentions` is the number of counted (non-negated, non-hypothetical) mentions.
+    `mentions` is the number of counted (non-negated, non-hypothetical) mentions. These rows have
+    `scope` `incident`; cumulative totals follow in rows of their own with `scope` `cumulative`.
     """
     out: list[dict] = []
     for category in lex.PEOPLE_CATEGORIES:
@@ -131,7 +132,8 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
                  and " or " not in (q.get("qualifier") or "")]
         if not facts:
             if any(q.get("negated") and not q.get("hypothetical") for q in qs):
-                out.append({"category": category, "low": 0, "high": 0, "approximate": False, "mentions": 0})
+                out.append({"category": category, "low": 0, "high": 0, "approximate": False, "mentions": 0,
+                            "scope": "incident"})
             continue
         if category == "wounded":
             # "shot" alone does not say the person lived: those shot count as wounded net of the killed
@@ -146,7 +148,23 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
                 high = None if high is None else max(low, high - deduct)
         else:
             low, high, approx = _total(quantities, facts, category)
-        out.append({"category": category, "low": low, "high": high, "approximate": approx, "mentions": len(facts)})
+        out.append({"category": category, "low": low, "high": high, "approximate": approx, "mentions": len(facts),
+                    "scope": "incident"})
+    return out + _cumulative_rows(quantities)
+
+
+def _cumulative_rows(quantities: list[dict]) -> list[dict]:
+    """Totals to date per category ("since March, 40,000 have fled"), apart from the incident's rows:
+    the largest figure given (a running total only grows), how many gave one."""
+    out = []
+    for category in lex.PEOPLE_CATEGORIES:
+        cum = [q for q in quantities if q.get("category") == category and q.get("scope") == "cumulative"
+               and not q.get("negated") and not q.get("hypothetical")
+               and "superseded" not in (q.get("qualifier") or "").split()]
+        if cum:
+            best = max(cum, key=lambda q: (_int(q.get("low")) or 0, _int(q.get("high")) or 0))
+            out.append({"category": category, "low": _int(best.get("low")), "high": _int(best.get("high")),
+                        "approximate": bool(best.get("approximate")), "mentions": len(cum), "scope": "cumulative"})
     return out
 
 
