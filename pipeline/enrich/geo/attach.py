@@ -1,0 +1,180 @@
+"""The places step of enrichment: every place of an article resolved together, then written into its columns.
+
+`resolve_places` reads the whole article first (its mentions, dateline and site), resolves every
+mention with the others as context, and resolves again with the choices of that first round
+(twice: a choice that changed can change its neighbours once more). `place_columns` turns the
+choices into `geo` on entities and entity_summary, `place_geo` on quantities, and the article's
+`countries` and `primary_country`; `main_place` is the story's place (the dateline's, else the
+most mentioned place's).
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pipeline.enrich.geo.candidates import Mention, dateline_mention, gather, split_designator
+from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, Gazetteer, Place
+from pipeline.enrich.geo.resolve import NO_CHOICE, Choice, Context, resolve
+
+ROUNDS = 2
+DATELINE_WEIGHT = 3.0
+POINT_CONFIDENCE = 0.7  # a town chosen at least this surely anchors the distance term
+
+
+def _outlets() -> dict[str, str]:
+    text = importlib.resources.files("pipeline.enrich.geo").joinpath("data", "outlets.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {host.lower(): code for host, code in rows}
+
+
+_OUTLETS = _outlets()
+
+
+def site_country(url: str | None, tlds: dict[str, str]) -> str | None:
+    """The country of a site: a known outlet's, else its country-code top-level domain's (a weak hint)."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = host.lower().split(".")
+    for i in range(len(labels) - 1):
+        code = _OUTLETS.get(".".join(labels[i:]))
+        if code:
+            return code
+    return tlds.get(labels[-1]) if len(labels) > 1 and len(labels[-1]) == 2 else None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    mention: Mention
+    choice: Choice
+
+
+def _weight(r: Resolved) -> float:
+    w = r.mention.count * max(r.choice.confidence, 0.3)
+    return w * DATELINE_WEIGHT if r.mention.is_dateline else w
+
+
+def build_context(resolved: list[Resolved], skip: int, dateline: Place | None, site: str | None,
+                  neighbours: dict[str, list[str]]) -> Context:
+    """The rest of the article as context for the mention at index `skip`."""
+    countries: Counter[str] = Counter()
+    admin1: Counter[str] = Counter()
+    points: list[tuple[float, float]] = []
+    for i, r in enumerate(resolved):
+        if i == skip:
+            continue
+        if r.mention.county_states:  # "Rapides Parish": its state(s), no place of its own
+            for state in r.mention.county_states:
+                admin1[f"US.{state}"] += r.mention.count / len(r.mention.county_states)
+            countries["US"] += r.mention.count
+            continue
+        p = r.choice.place
+        if p is None:
+            continue
+        w = _weight(r)
+        if p.country_code:
+            countries[p.country_code] += w
+        if p.admin1_key and p.kind in (CITY, ADMIN1):
+            admin1[p.admin1_key] += w
+        if p.kind == CITY and r.choice.confidence >= POINT_CONFIDENCE:
+            points.append((p.lat, p.lon))
+    return Context(dict(countries), dict(admin1), tuple(points), dateline if skip != 0 or dateline is None else None,
+                   site, neighbours)
+
+
+def resolve_places(entities: list[dict], text: str, dateline: str | None, url: str | None,
+                   gaz: Gazetteer) -> list[Resolved]:
+    """Every place mention of the article (the dateline's first, if any) with its choice."""
+    dl = dateline_mention(dateline, gaz)
+    mentions = ([dl] if dl else []) + gather(entities, text, gaz)
+    site = site_country(url, gaz.tlds)
+    resolved = [Resolved(m, resolve(m, Context(site_country=site))) for m in mentions]
+    for _ in range(ROUNDS):
+        dl_place = resolved[0].choice.place if dl else None
+        resolved = [Resolved(r.mention, resolve(r.mention, build_context(resolved, i, dl_place, site, gaz.neighbours)))
+                    for i, r in enumerate(resolved)]
+    return resolved
+
+
+def _geo(choice: Choice) -> dict | None:
+    return choice.place.as_geo(choice.confidence) if choice.place is not None else None
+
+
+def place_columns(article: dict, entities: list[dict], summary: list[dict], quantities: list[dict],
+                  gaz: Gazetteer) -> dict:
+    """The geo-bearing columns of one article (entities, entity_summary, quantities copied with geo added)."""
+    text = article.get("text") or ""
+    resolved = resolve_places(entities, text, article.get("dateline_place"), article.get("url"), gaz)
+    by_name: dict[tuple[str, str], Choice] = {}
+    dateline_choice: Choice | None = None
+    for r in resolved:
+        if r.mention.is_dateline:
+            dateline_choice = r.choice
+        else:
+            by_name[("NORP" if r.mention.label == "NORP" else "PLACE", r.mention.name)] = r.choice
+
+    def choice_of(name: str | None, label: str | None) -> Choice:
+        kind = "NORP" if label == "NORP" else "PLACE"
+        return by_name.get((kind, name or ""), NO_CHOICE)
+
+    out_entities = []
+    country_mentions: Counter[str] = Counter()
+    for e in entities:
+        choice = choice_of(e.get("canonical") or e.get("text"), e.get("label")) if _is_place(e) else NO_CHOICE
+        geo = _geo(choice)
+        if geo and geo["country_code"]:
+            country_mentions[geo["country_code"]] += 1
+        out_entities.append({**e, "geo": geo})
+    out_summary = [{**s, "geo": _geo(choice_of(s.get("canonical"), s.get("label"))) if _is_place(s) else None}
+                   for s in summary]
+    out_quantities = [{**q, "place_geo": _quantity_place(q.get("place"), entities, by_name, resolved, gaz)}
+                      for q in quantities]
+    countries = [c for c, _ in sorted(country_mentions.items(), key=lambda kv: (-kv[1], _first_of(kv[0], out_entities)))]
+    dateline_geo = _geo(dateline_choice) if dateline_choice else None
+    primary = (dateline_geo or {}).get("country_code") or (countries[0] if countries else None)
+    return {
+        "entities": out_entities,
+        "entity_summary": out_summary,
+        "quantities": out_quantities,
+        "countries": countries,
+        "primary_country": primary,
+        "main_place": dateline_geo or _most_mentioned(out_summary),
+    }
+
+
+def _is_place(e: dict) -> bool:
+    return e.get("label") in ("GPE", "LOC", "FAC", "NORP")
+
+
+def _first_of(code: str, entities: list[dict]) -> int:
+    return min((e["start"] for e in entities if (e.get("geo") or {}).get("country_code") == code), default=1 << 30)
+
+
+def _most_mentioned(summary: list[dict]) -> dict | None:
+    """The story's place when there is no dateline: the most mentioned place (a demonym only if nothing else)."""
+    places = [s for s in summary if s.get("geo")]
+    named = [s for s in places if s.get("label") != "NORP"]
+    return (named or places or [{}])[0].get("geo")
+
+
+def _quantity_place(place: str | None, entities: list[dict], by_name: dict[tuple[str, str], Choice],
+                    resolved: list[Resolved], gaz: Gazetteer) -> dict | None:
+    """The geo of a count's place: the resolved entity printed so, else the name resolved in the article's context."""
+    if not place:
+        return None
+    for e in entities:
+        if e.get("text") == place and _is_place(e):
+            choice = by_name.get(("NORP" if e.get("label") == "NORP" else "PLACE", e.get("canonical") or place))
+            if choice is not None and choice.place is not None:
+                return _geo(choice)
+    choice = by_name.get(("PLACE", place))
+    if choice is not None and choice.place is not None:
+        return _geo(choice)
+    bare, _ = split_designator(place, gaz.designators)
+    m = gather([{"text": bare, "canonical": bare, "label": "GPE", "start": 0, "end": len(bare)}], bare, gaz)
+    if not m:
+        return None
+    dl = next((r.choice.place for r in resolved if r.mention.is_dateline), None)
+    ctx = build_context(resolved, -1, dl, None, gaz.neighbours)
+    return _geo(resolve(m[0], ctx))
