@@ -19,6 +19,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/wirebeam demo --output $(OUTPUT)
+	@$(BIN)/wirebeam report --output $(OUTPUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider
