@@ -101,6 +101,9 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as sink:
             sink.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # as a plain open() would have made it, not mkstemp's 0600
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -11,11 +11,10 @@ from typing import Any
 
 import altair as alt
 
-from pipeline.report.queries import CATEGORIES
+from pipeline.report.queries import CATEGORIES, ENTITY_KIND_ORDER
 
 WIDTH = 560
 GRAIN_TITLES = {"day": "day (UTC)", "week": "week starting (UTC)", "month": "month (UTC)"}
-ENTITY_KIND_ORDER = ("people", "organisations", "places")
 
 
 def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
@@ -31,7 +30,7 @@ def articles_chart(rows: list[dict[str, Any]], grain: str) -> dict[str, Any]:
     """Stacked bars: articles per day (bucket), one segment per source."""
     bars = alt.Chart(alt.Data(values=rows), name="articles", width=WIDTH, height=220).mark_bar().encode(
         x=alt.X("day:T", timeUnit="utcyearmonthdate", title=GRAIN_TITLES[grain], axis=alt.Axis(format="%b %d")),
-        y=alt.Y("articles:Q", title="articles", stack="zero"),
+        y=alt.Y("articles:Q", title="articles", stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("source:N", title="source"),
         tooltip=[alt.Tooltip("day:T", timeUnit="utcyearmonthdate", title=grain), "source:N", "articles:Q"],
     )
@@ -45,7 +44,7 @@ def failures_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
                      height=220).mark_bar().encode(
         x=alt.X("run_id:N", title="run", sort=alt.EncodingSortField("run_order", op="min"),
                 axis=alt.Axis(labelAngle=-40, labelLimit=140)),
-        y=alt.Y("failures:Q", title="dead letters", stack="zero"),
+        y=alt.Y("failures:Q", title="dead letters", stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("reason:N", title="stage:reason"),
         tooltip=["run_id:N", "started:N", "reason:N", "failures:Q"],
     )
@@ -53,26 +52,31 @@ def failures_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def events_chart(rows: list[dict[str, Any]], grain: str) -> dict[str, Any]:
-    """Per category (one row of panels each, own scale): per day and country a range from the summed
-    lower bounds to the summed upper bounds, a dot at the lower bound, and a triangle on top where
-    some story gave no upper bound ("at least")."""
-    base = alt.Chart().encode(
-        x=alt.X("day:O", title=GRAIN_TITLES[grain], axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("country:N"),
+    """One panel per category (own scale). Bars: the lower bounds per day, stacked by country (lower
+    bounds add up). Over each day a range to the summed upper bounds, and a triangle on top where some
+    story gave no upper bound ("at least")."""
+    day = alt.X("day:T", timeUnit="utcyearmonthdate", title=GRAIN_TITLES[grain], axis=alt.Axis(format="%b %d"))
+    lows = alt.Chart(name="lows").mark_bar().transform_filter("datum.low > 0").encode(
+        x=day, y=alt.Y("low:Q", stack="zero", title="people"),
         color=alt.Color("country:N", title="country"),
-        tooltip=["day:O", "country:N", "category:N", alt.Tooltip("low:Q", format=","),
-                 alt.Tooltip("high:Q", format=","), alt.Tooltip("open_high:Q", title="stories with no upper bound"),
-                 alt.Tooltip("stories:Q", title="stories")],
+        tooltip=["day:N", "country:N", "category:N", alt.Tooltip("low:Q", format=",", title="at least"),
+                 alt.Tooltip("high:Q", format=",", title="at most"),
+                 alt.Tooltip("open_high:Q", title="stories with no upper bound"), alt.Tooltip("stories:Q")],
     )
-    ranges = base.mark_rule(strokeWidth=4, opacity=0.55).encode(
-        y=alt.Y("low:Q", title="people (sum over stories)"), y2="high:Q").properties(name="ranges")
-    lows = base.mark_point(filled=True, size=45, opacity=1).encode(y="low:Q").properties(name="lows")
-    opens = base.mark_point(shape="triangle-up", filled=True, size=55).encode(
-        y="high:Q").transform_filter("datum.open_high > 0").properties(name="open_bounds")
-    layered = alt.layer(ranges, lows, opens, data=alt.Data(values=rows)).properties(width=WIDTH, height=120)
+    per_day = alt.Chart().transform_aggregate(
+        low="sum(low)", high="sum(high)", open_high="sum(open_high)", stories="sum(stories)", groupby=["day"],
+    ).encode(x=alt.X("day:T", timeUnit="utcyearmonthdate", bandPosition=0.5),
+             tooltip=["day:N", alt.Tooltip("low:Q", format=",", title="all countries: at least"),
+                      alt.Tooltip("high:Q", format=",", title="at most"),
+                      alt.Tooltip("open_high:Q", title="stories with no upper bound"), alt.Tooltip("stories:Q")])
+    ranges = per_day.mark_rule(color="#1f2933", strokeWidth=1.5).transform_filter("datum.high > datum.low").encode(
+        y="low:Q", y2="high:Q").properties(name="ranges")
+    opens = per_day.mark_point(shape="triangle-up", filled=True, size=36, color="#1f2933").transform_filter(
+        "datum.open_high > 0").encode(y="high:Q").properties(name="open_bounds")
+    layered = alt.layer(lows, ranges, opens, data=alt.Data(values=rows)).properties(width=WIDTH, height=110)
     faceted = layered.facet(
-        row=alt.Row("category:N", title=None, sort=list(CATEGORIES), header=alt.Header(labelAngle=0, labelAlign="left",
-                                                                                     labelFontWeight="bold")),
+        row=alt.Row("category:N", title=None, sort=list(CATEGORIES),
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")),
     ).resolve_scale(y="independent")
     return _finish(faceted)
 

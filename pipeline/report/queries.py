@@ -17,6 +17,7 @@ from pipeline.report.dataset import Output, Period, run_started
 
 CATEGORIES = ("killed", "wounded", "detained", "displaced")
 ENTITY_KINDS = {"PERSON": "people", "ORG": "organisations", "GPE": "places", "LOC": "places", "FAC": "places"}
+ENTITY_KIND_ORDER = ("people", "organisations", "places")
 TOP_SOURCES = 10
 TOP_COUNTRIES = 8
 TOP_REASONS = 8
@@ -270,7 +271,7 @@ def top_entities(out: Output, period: Period, grain: str, per_kind: int = 8) -> 
         WHERE kind IS NOT NULL AND name IS NOT NULL AND name <> '' GROUP BY kind, name
         QUALIFY row_number() OVER (PARTITION BY kind ORDER BY count(DISTINCT story) DESC, sum(mentions) DESC, name)
                 <= {int(per_kind)}
-        ORDER BY kind, stories DESC, mentions DESC, name""")
+        ORDER BY array_position({list(ENTITY_KIND_ORDER)}, kind), stories DESC, mentions DESC, name""")
     if not ranking:
         return {"ranking": [], "series": []}
     series = out.rows(f"""

@@ -16,6 +16,7 @@ from pipeline.report.page import Figure, Link, Section, Table
 from pipeline.report.queries import CATEGORIES, UNKNOWN_COUNTRY
 
 TINY = 10  # fewer articles than this: say the trends mean little
+MAP_TABLE_ROWS = 25
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +90,48 @@ def _link(text: str | None, href: str | None) -> Any:
     return Link(text, href) if href else text
 
 
+# ---------------------------------------------------------------- the small tables beside the charts
+
+def per_day_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """Articles per day (bucket), with the day's busiest source."""
+    days: dict[Any, list[dict[str, Any]]] = {}
+    for r in rows:
+        days.setdefault(r["day"], []).append(r)
+    table = []
+    for day, parts in sorted(days.items()):
+        busiest = max((p for p in parts if not p["source"].startswith("other ")), key=lambda p: p["articles"],
+                      default=None)
+        table.append([str(day), sum(p["articles"] for p in parts),
+                      f"{busiest['source']} ({busiest['articles']})" if busiest else "–"])
+    return table
+
+
+def per_run_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """Dead letters per run, newest first, with its reasons."""
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        runs.setdefault(r["run_id"], []).append(r)
+    ordered = sorted(runs.values(), key=lambda parts: parts[0]["run_order"], reverse=True)
+    return [[parts[0]["run_id"], parts[0]["started"], sum(p["failures"] for p in parts),
+             ", ".join(f"{p['reason']} ×{p['failures']}" for p in sorted(parts, key=lambda p: -p["failures"]))]
+            for parts in ordered]
+
+
+def per_country_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """People per category and country over the period: summed bounds, and the stories behind them."""
+    totals: dict[tuple[str, str], list[int]] = {}
+    for r in rows:
+        t = totals.setdefault((r["category"], r["country"]), [0, 0, 0, 0])
+        t[0] += r["low"]
+        t[1] += r["high"]
+        t[2] += r["open_high"]
+        t[3] += r["stories"]
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return [[category, country, people_range(low, high, open_high > 0), stories]
+            for (category, country), (low, high, open_high, stories)
+            in sorted(totals.items(), key=lambda kv: (order.get(kv[0][0], 99), -kv[1][0], kv[0][1]))]
+
+
 # ---------------------------------------------------------------- header
 
 def header(output: str, period_label: str, generated: datetime, totals: dict[str, Any],
@@ -127,9 +170,8 @@ def articles_section(rows: list[dict[str, Any]], quiet: list[dict[str, Any]], to
     else:
         section.figures.append(Figure(
             "articles", charts.articles_chart(jsonable(rows), grain),
-            Table([grain, "source", "articles"], [[r["day"].isoformat(), r["source"], r["articles"]] for r in rows],
-                  numeric=frozenset({2})),
-            caption="One bar segment per source and " + grain + ".",
+            Table([grain, "articles", "busiest source"], per_day_table(rows), numeric=frozenset({1})),
+            caption="One bar segment per source and " + grain + "; the table gives each " + grain + "'s total.",
             description=f"Stacked bars of articles per {grain} and source"))
     quiet_rows = [[q["feed_title"] or q["source"] or q["feed_url"], q["feed_url"], when(q["last_article"]),
                    duration(q["silent_for"]), duration(q["usual_gap"]), q["articles"], q["last_poll"]] for q in quiet]
@@ -156,8 +198,7 @@ def failures_section(by_run: list[dict[str, Any]], hosts: list[dict[str, Any]], 
         return section
     section.figures.append(Figure(
         "failures", charts.failures_chart(jsonable(by_run)),
-        Table(["run", "started (UTC)", "stage:reason", "dead letters"],
-              [[r["run_id"], r["started"], r["reason"], r["failures"]] for r in by_run], numeric=frozenset({3})),
+        Table(["run", "started (UTC)", "dead letters", "reasons"], per_run_table(by_run), numeric=frozenset({2})),
         caption="Dead letters per run (the last 30 runs that had any), by stage and reason.",
         description="Stacked bars of dead letters per run by stage and reason"))
     section.tables.append(Table(
@@ -202,11 +243,11 @@ def casualties_section(rows: list[dict[str, Any]], grain: str, has_country: bool
     data = [{**r, "country": country_label(r["country"])} for r in jsonable(rows)]
     section.figures.append(Figure(
         "casualties", charts.events_chart(data, grain),
-        Table([grain, "country", "category", "people", "stories"],
-              [[r["day"], r["country"], r["category"], people_range(r["low"], r["high"], r["open_high"] > 0),
-                r["stories"]] for r in data], numeric=frozenset({3, 4})),
-        caption="Ranges are sums over stories: a–b from the lower to the upper bounds; + means some story gave no "
-                "upper bound. A story's day is the day its first copy was published.",
+        Table(["category", "country", "people", "stories"], per_country_table(data), numeric=frozenset({2, 3}),
+              caption="Over the whole period"),
+        caption="Bars: lower bounds, stacked by country. Line: up to the summed upper bounds; triangle: some story "
+                "gave no upper bound. In the table a–b runs from the summed lower to the summed upper bounds, and + "
+                "means some story gave no upper bound. A story's day is the day its first copy was published.",
         description="Ranges of people killed, wounded, detained and displaced per day and country"))
     return section
 
@@ -230,9 +271,12 @@ def map_section(places: dict[str, list[dict[str, Any]]], share: dict[str, int], 
         "map", charts.map_chart(jsonable(places["points"]), countries, outlines),
         Table(["place", "country", "stories", "killed (lower bounds)"],
               [[p["place"] or f"{p['lat']}, {p['lon']}", country_label(p["country"]), p["stories"], p["killed"]]
-               for p in places["points"]] or [["(no coordinates)", country_label(c["country"]), c["stories"], "–"]
-                                              for c in places["countries"]],
-              numeric=frozenset({2, 3})),
+               for p in places["points"][:MAP_TABLE_ROWS]] or [
+                  ["(no coordinates)", country_label(c["country"]), c["stories"], "–"]
+                  for c in places["countries"][:MAP_TABLE_ROWS]],
+              numeric=frozenset({2, 3}),
+              more=f"and {len(places['points']) - MAP_TABLE_ROWS:,} more places on the map"
+              if len(places["points"]) > MAP_TABLE_ROWS else ""),
         caption="Country outlines: Natural Earth 1:110m, from the countryinfo package (installed, never fetched).",
         description="World map of story locations"))
     return section
