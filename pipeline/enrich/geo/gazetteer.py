@@ -165,6 +165,7 @@ def _save(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8), **arrays)
+        os.chmod(tmp, 0o644)  # other users of the machine (or image) read the same cache
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
