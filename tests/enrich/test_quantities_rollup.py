@@ -43,3 +43,16 @@ def test_background_counts_stay_in_quantities_flagged(nlp):
     text = CASES[0]["text"]
     flagged = [q for q in extract_quantities(nlp(text)) if "background" in (q["qualifier"] or "").split()]
     assert {q["category"] for q in flagged} == {"killed", "displaced"}
+
+
+def test_cumulative_totals_get_rows_of_their_own(nlp):
+    text = "Floods forced 3,000 people from their homes on Sunday. Since June, more than 90,000 have been displaced."
+    rows = {(r["category"], r["scope"]): r for r in rollup_event_counts(extract_quantities(nlp(text)))}
+    assert rows[("displaced", "incident")]["low"] == 3000
+    assert rows[("displaced", "cumulative")]["low"] == 90_001
+
+
+def test_conflicting_figures_keep_the_range(nlp):
+    text = "Hospital staff said 18 people were wounded, while police put the number at 25."
+    (row,) = [r for r in rollup_event_counts(extract_quantities(nlp(text))) if r["category"] == "wounded"]
+    assert (row["low"], row["high"]) == (18, 25)

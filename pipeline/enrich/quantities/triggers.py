@@ -285,6 +285,10 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
             k += 1
             steps += 1
             continue
+        if t.tag == "VBN" and k + 2 < hi and toks[k + 1].lower == "and" and trigger_category(toks[k + 2]):
+            k += 2  # "were trapped and killed": the second participle is the outcome
+            steps += 1
+            continue
         if steps == 0 and c.obj_head == -1 and t.lower in {"more", "others"}:
             k += 1  # "two more were wounded"
             steps += 1
