@@ -79,12 +79,29 @@ def overlapping(t: dict, entities: list[dict]) -> dict | None:
     return best[1] if best else None
 
 
+def explain(i: int, rows: list[dict], ents: list[list[dict]], g: gz.Gazetteer) -> int:
+    from pipeline.enrich.geo.attach import resolve_places
+
+    row = rows[i]
+    print(row["id"], row["title"])
+    gold = {(t["phrase"], round(t["lat"], 2), round(t["lon"], 2)) for t in row["toponyms"]}
+    print("gold:", sorted(gold))
+    dateline = split_wire_furniture(row["text"]).dateline_place
+    for r in resolve_places(ents[i], row["text"], dateline, None, g):
+        p = r.choice.place
+        where = f"{p.name}, {p.admin1}, {p.country_code} ({p.lat:.2f},{p.lon:.2f})" if p else "-"
+        print(f"  {r.mention.name!r} [{r.mention.label} x{r.mention.count}, {len(r.mention.candidates)} cand.] -> "
+              f"{where} conf {r.choice.confidence:.2f}: {r.choice.reason}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--show", type=int, default=0, help="print N wrong resolutions per corpus")
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
     ap.add_argument("--no-cache", action="store_true")
+    ap.add_argument("--explain", metavar="ID", help="print every place of one article with its choice and reason")
     args = ap.parse_args()
     if not args.data.exists():
         print(f"geo_eval: skipped -- no development data at {args.data} "
@@ -103,6 +120,8 @@ def main() -> int:
         timing = sorted(CACHE.glob("spacy-seconds-*.txt"))
         spacy_s = max((float(p.read_text()) for p in timing), default=0.0) if not args.limit else 0.0
 
+    if args.explain:
+        return explain(next(i for i, r in enumerate(rows) if r["id"] == args.explain), rows, ents, g)
     stats: dict[str, Counter] = defaultdict(Counter)
     wrong: dict[str, list[str]] = defaultdict(list)
     t = time.perf_counter()

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pipeline.enrich.geo.candidates import Mention, dateline_mention, gather, split_designator
-from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, Gazetteer, Place
-from pipeline.enrich.geo.resolve import NO_CHOICE, Choice, Context, resolve
+from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, COUNTRY, Gazetteer, Place
+from pipeline.enrich.geo.resolve import NO_CHOICE, Choice, Context, resolve, spatial_support
 
 ROUNDS = 2
 DATELINE_WEIGHT = 3.0
 POINT_CONFIDENCE = 0.7  # a town chosen at least this surely anchors the distance term
+COUNTRY_NAME_WEIGHT = 0.5  # a country named counts less than a town or division in it: "U.S." says less of where
+IN_ORG_WEIGHT = 0.5  # a place inside an organisation's name ("Texas Forest Service") says less again
 
 
 def _outlets() -> dict[str, str]:
@@ -52,11 +54,13 @@ class Resolved:
 
 def _weight(r: Resolved) -> float:
     w = r.mention.count * max(r.choice.confidence, 0.3)
+    if r.mention.context_only:
+        return w * IN_ORG_WEIGHT
     return w * DATELINE_WEIGHT if r.mention.is_dateline else w
 
 
 def build_context(resolved: list[Resolved], skip: int, dateline: Place | None, site: str | None,
-                  neighbours: dict[str, list[str]]) -> Context:
+                  neighbours: dict[str, list[str]], support: dict[int, int] | None = None) -> Context:
     """The rest of the article as context for the mention at index `skip`."""
     countries: Counter[str] = Counter()
     admin1: Counter[str] = Counter()
@@ -65,22 +69,22 @@ def build_context(resolved: list[Resolved], skip: int, dateline: Place | None, s
         if i == skip:
             continue
         if r.mention.county_states:  # "Rapides Parish": its state(s), no place of its own
+            w = r.mention.count * (IN_ORG_WEIGHT if r.mention.context_only else 1.0)
             for state in r.mention.county_states:
-                admin1[f"US.{state}"] += r.mention.count / len(r.mention.county_states)
-            countries["US"] += r.mention.count
+                admin1[f"US.{state}"] += w / len(r.mention.county_states)
+            countries["US"] += w
             continue
         p = r.choice.place
         if p is None:
             continue
-        w = _weight(r)
+        w = _weight(r) * (COUNTRY_NAME_WEIGHT if p.kind == COUNTRY else 1.0)
         if p.country_code:
             countries[p.country_code] += w
         if p.admin1_key and p.kind in (CITY, ADMIN1):
             admin1[p.admin1_key] += w
         if p.kind == CITY and r.choice.confidence >= POINT_CONFIDENCE:
             points.append((p.lat, p.lon))
-    return Context(dict(countries), dict(admin1), tuple(points), dateline if skip != 0 or dateline is None else None,
-                   site, neighbours)
+    return Context(dict(countries), dict(admin1), tuple(points), dateline, site, neighbours, support or {})
 
 
 def resolve_places(entities: list[dict], text: str, dateline: str | None, url: str | None,
@@ -89,11 +93,13 @@ def resolve_places(entities: list[dict], text: str, dateline: str | None, url: s
     dl = dateline_mention(dateline, gaz)
     mentions = ([dl] if dl else []) + gather(entities, text, gaz)
     site = site_country(url, gaz.tlds)
-    resolved = [Resolved(m, resolve(m, Context(site_country=site))) for m in mentions]
+    support = spatial_support([m.candidates for m in mentions])
+    resolved = [Resolved(m, resolve(m, Context(site_country=site, support=s))) for m, s in zip(mentions, support)]
     for _ in range(ROUNDS):
         dl_place = resolved[0].choice.place if dl else None
-        resolved = [Resolved(r.mention, resolve(r.mention, build_context(resolved, i, dl_place, site, gaz.neighbours)))
-                    for i, r in enumerate(resolved)]
+        resolved = [Resolved(r.mention, resolve(r.mention, build_context(
+            resolved, i, None if r.mention.is_dateline else dl_place, site, gaz.neighbours, support[i])))
+            for i, r in enumerate(resolved)]
     return resolved
 
 
@@ -111,7 +117,7 @@ def place_columns(article: dict, entities: list[dict], summary: list[dict], quan
     for r in resolved:
         if r.mention.is_dateline:
             dateline_choice = r.choice
-        else:
+        elif not r.mention.context_only:
             by_name[("NORP" if r.mention.label == "NORP" else "PLACE", r.mention.name)] = r.choice
 
     def choice_of(name: str | None, label: str | None) -> Choice:

@@ -23,7 +23,7 @@ import numpy as np
 from pipeline.enrich.geo.names import is_latin_name, key_hash, normalize
 
 CONTINENT, COUNTRY, ADMIN1, CITY, REGION = range(5)
-FEATURES = ("CONT", "PCLI", "PCL", "ADM1", "PPLC", "PPL", "RGN", "PEN", "GULF")
+FEATURES = ("CONT", "PCLI", "PCL", "ADM1", "PPLC", "PPL", "RGN", "PEN", "GULF", "OCN", "SEA")
 DATA_FILES = ("admin1.tsv", "aliases.tsv", "country_points.tsv", "demonyms.tsv", "designators.tsv", "regions.tsv", "us_states.tsv")
 # Alternate names that are codes ("LON", "NYC" as an airport or abbreviation) or too short to be names
 _MIN_ALT_LEN = 3

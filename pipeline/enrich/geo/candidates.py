@@ -40,18 +40,17 @@ class Mention:
     county_states: tuple[str, ...] = ()  # "Rapides Parish": the US states that have such a county
     demonym: Place | None = None  # NORP "Iraqi": Iraq
     is_dateline: bool = False
+    context_only: bool = False  # a place inside an organisation's name: evidence, never output
 
 
 def split_designator(name: str, designators: dict[str, str]) -> tuple[str, str | None]:
-    """("Kunar", "admin") for "Kunar province"; (name, None) when no designator word ends it."""
+    """("Kunar", "admin") for "Kunar province" (and "Henderson County Jail": ("Henderson", "county"));
+    (name, None) when no designator word follows the name's first word."""
     words = name.split()
-    if len(words) >= 2:
-        kind = designators.get(normalize(words[-1]))
+    for k in range(1, len(words)):
+        kind = designators.get(normalize(words[k]))
         if kind:
-            return " ".join(words[:-1]), kind
-        kind = designators.get(normalize(words[0]))
-        if kind and normalize(words[0]) != "city" and words[1][:1].isupper() and words[0][:1].isupper():
-            return " ".join(words[1:]), kind  # "Province of X" is rare; "Province X" rarer: capitalised only
+            return " ".join(words[:k]), kind
     return name, None
 
 
@@ -99,7 +98,27 @@ def gather(entities: list[dict], text: str, gaz: Gazetteer) -> list[Mention]:
         if label != "NORP":
             m.designator = m.designator or designator_after(text, e["end"], gaz.designators)
             m.container = m.container or container_after(text, e["end"], gaz)
+    for e in entities:  # "Texas Forest Service", "Henderson County Sheriff's Department": where, said in passing
+        if e.get("label") == "ORG":
+            inner = org_place(e.get("canonical") or e.get("text") or "", gaz)
+            if inner is not None and ("PLACE", inner.name) not in found:
+                found[("ORG", inner.name)] = inner
     return [m for m in found.values() if m.candidates or m.demonym or m.county_states]
+
+
+def org_place(name: str, gaz: Gazetteer) -> Mention | None:
+    """The country, division or US county an organisation's name opens with, as a context-only mention."""
+    words = name.split()
+    bare, designator = split_designator(name, gaz.designators)
+    if designator == "county" and bare.split() == words[: len(bare.split())]:
+        states = tuple(gaz.us_counties.get(normalize(bare), ()))
+        return Mention(name=bare, label="ORG", county_states=states, context_only=True) if states else None
+    for n in range(min(3, len(words) - 1), 0, -1):
+        found = [Candidate(p, alt) for p, alt in gaz.lookup(" ".join(words[:n]))
+                 if p.kind in (COUNTRY, ADMIN1) and not alt]
+        if found:
+            return Mention(name=" ".join(words[:n]), label="ORG", candidates=found, context_only=True)
+    return None
 
 
 def _new_mention(name: str, label: str, start: int, gaz: Gazetteer) -> Mention:
@@ -107,11 +126,15 @@ def _new_mention(name: str, label: str, start: int, gaz: Gazetteer) -> Mention:
     if label == "NORP":
         m.demonym = gaz.demonym(name)
         return m
-    bare, m.designator = split_designator(name, gaz.designators)
-    if m.designator == "county":
+    bare, designator = split_designator(name, gaz.designators)
+    if designator == "county":
+        m.designator = designator
         m.county_states = tuple(gaz.us_counties.get(normalize(bare), ()))
         return m  # a county has no point of its own here: it names its state
-    m.candidates = candidates_for(bare, gaz) or ([] if bare == name else candidates_for(name, gaz))
+    # the name as printed first ("Kansas City", "Yuba City"); without its designator only when that fails
+    m.candidates = candidates_for(name, gaz)
+    if not m.candidates and bare != name:
+        m.candidates, m.designator = candidates_for(bare, gaz), designator
     if not m.candidates:
         demonym = gaz.demonym(name)  # the model tags "Iraqi" GPE now and then
         if demonym is not None:

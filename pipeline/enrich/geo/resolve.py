@@ -24,13 +24,18 @@ from pipeline.enrich.geo.candidates import Candidate, Mention
 from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, CONTINENT, COUNTRY, REGION, Place
 
 # Weights of the terms (see the module docstring); tuned on general rules, not on any one text.
-COUNTRY_BASE, CONTINENT_BASE, REGION_BASE, ADMIN1_BASE = 9.0, 10.0, 8.5, 3.0
-CAPITAL_BONUS, ALT_PENALTY, ALT_PENALTY_ALONE = 2.0, 2.5, 0.5
+COUNTRY_BASE, CONTINENT_BASE, REGION_BASE, ADMIN1_BASE = 9.0, 10.0, 9.5, 2.5
+CAPITAL_BONUS, ALT_PENALTY, ALT_PENALTY_ALONE = 3.5, 2.5, 0.5
 SEAT_BONUS = 2.5
 CONTAINED, NOT_CONTAINED = 8.0, -8.0
 DESIGNATED, NOT_DESIGNATED = 4.0, -3.0
 COUNTRY_SHARE, NEIGHBOUR_SHARE, ADMIN1_SHARE = 4.0, 1.5, 3.0
 NEAR = ((50.0, 3.0), (150.0, 2.0), (400.0, 1.0))  # km, bonus
+SUPPORT, SUPPORT_MAX = 1.2, 3  # per other mention beyond the first with a town beside this one (at most so many)
+WITHIN = 1.5  # another mention can be a division this candidate lies in (or, for a division, a town in it)
+FOREIGN = -2.0  # a town or division in a country none of the article's other places is in or beside
+FOREIGN_MIN_WEIGHT = 2.0  # ... once the others weigh this much
+MIN_SCORE = 2.0  # below it nothing fits well enough: no geo rather than a guess
 DATELINE_COUNTRY, DATELINE_ADMIN1 = 1.5, 1.5
 SITE_COUNTRY = 1.0
 PRIOR_ONLY_FACTOR = 0.75
@@ -46,6 +51,7 @@ class Context:
     dateline: Place | None = None
     site_country: str | None = None
     neighbours: dict[str, list[str]] = field(default_factory=dict)
+    support: dict[int, tuple[int, bool]] = field(default_factory=dict)  # row -> (names beside it, a name contains it)
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,9 @@ def context_terms(p: Place, ctx: Context) -> list[tuple[float, str]]:
     near = sum(share(ctx.country_weight, n) for n in ctx.neighbours.get(p.country_code or "", ()))
     if near > 0:
         out.append((NEIGHBOUR_SHARE * near, f"article's places {near:.0%} in neighbours"))
+    if (s == 0 and near == 0 and p.kind in (CITY, ADMIN1) and p.country_code
+            and sum(ctx.country_weight.values()) >= FOREIGN_MIN_WEIGHT):
+        out.append((FOREIGN, ""))
     a = share(ctx.admin1_weight, p.admin1_key)
     if a > 0:
         out.append((ADMIN1_SHARE * a, f"article's places {a:.0%} in {p.admin1 or p.admin1_key}"))
@@ -142,6 +151,11 @@ def context_terms(p: Place, ctx: Context) -> list[tuple[float, str]]:
             if nearest <= limit:
                 out.append((bonus, f"{nearest:.0f} km from another place of the article"))
                 break
+    near_names, within = ctx.support.get(p.row, (0, False))
+    if near_names >= 2:  # one neighbour can be chance; a cluster of names is a place's surroundings
+        out.append((SUPPORT * min(near_names - 1, SUPPORT_MAX), f"{near_names} other names of the article lie within 60 km"))
+    if within:
+        out.append((WITHIN, "another name of the article can be its division (or a town in it)"))
     d = ctx.dateline
     if d is not None and d.row != p.row:
         if d.country_code and d.country_code == p.country_code:
@@ -180,6 +194,9 @@ def resolve(m: Mention, ctx: Context) -> Choice:
         scored.append((total, base, terms, why, c))
     scored.sort(key=lambda s: (-s[0], -s[4].place.population, s[4].place.row))
     best_total, best_base, terms, why, best = scored[0]
+    if best_total < MIN_SCORE:
+        return Choice(None, 0.0, f"no candidate fits (best: {best.place.name}, {best.place.country_code}, "
+                                 f"score {best_total:.1f})", best_total)
     margin = best_total - scored[1][0] if len(scored) > 1 else math.inf
     # did anything but the prior change the order? (the prior's own winner, scored without context)
     prior_winner = max(scored, key=lambda s: (s[1], s[4].place.population))[4]
@@ -190,3 +207,47 @@ def resolve(m: Mention, ctx: Context) -> Choice:
     if len(scored) > 1:
         reason += f" (over {scored[1][4].place.name}, {scored[1][4].place.country_code or '-'})"
     return Choice(best.place, conf, reason, best_total)
+
+
+def spatial_support(candidate_lists: list[list[Candidate]], radius_km: float = 60.0) -> list[dict[int, tuple[int, bool]]]:
+    """For each mention, its candidates' rows -> (how many OTHER mentions have a town candidate within
+    `radius_km`, whether another mention has a division candidate containing it or, for a division,
+    a town candidate inside it).
+
+    Names of one article tend to lie together (Alexandria, Brandon and Kensington of one Minnesota
+    county; Athens and Georgia), so candidates with neighbours among the other names' candidates are likelier.
+    """
+    cells: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
+    in_admin1: dict[str, set[int]] = {}
+    admin1_of: dict[str, set[int]] = {}
+    for i, cands in enumerate(candidate_lists):
+        for c in cands:
+            p = c.place
+            if c.alt:
+                continue
+            if p.kind == CITY:
+                cells.setdefault((math.floor(p.lat), math.floor(p.lon)), []).append((i, p.lat, p.lon))
+                if p.admin1_key:
+                    in_admin1.setdefault(p.admin1_key, set()).add(i)
+            elif p.kind == ADMIN1 and p.admin1_key:
+                admin1_of.setdefault(p.admin1_key, set()).add(i)
+    out: list[dict[int, tuple[int, bool]]] = []
+    for i, cands in enumerate(candidate_lists):
+        support: dict[int, tuple[int, bool]] = {}
+        for c in cands:
+            p = c.place
+            near: set[int] = set()
+            if p.kind == CITY:
+                la, lo = math.floor(p.lat), math.floor(p.lon)
+                for dla in (-1, 0, 1):
+                    for dlo in (-1, 0, 1):
+                        for j, lat, lon in cells.get((la + dla, lo + dlo), ()):
+                            if j != i and j not in near and km(p.lat, p.lon, lat, lon) <= radius_km:
+                                near.add(j)
+                within = bool(admin1_of.get(p.admin1_key or "", set()) - {i})
+            else:
+                within = p.kind == ADMIN1 and bool(in_admin1.get(p.admin1_key or "", set()) - {i})
+            if near or within:
+                support[p.row] = (len(near), within)
+        out.append(support)
+    return out
