@@ -109,6 +109,8 @@ def build_manifest(
         "feeds_ok": sum(1 for s in statuses if s.get("ok")),
         "feeds_failed": sum(1 for s in statuses if not s.get("ok")),
         **{name: totals.get(name, 0) for name in STAGE_COUNTERS},
+        # A job's own facts (backfill's warc_*), after the stage counters every job shares.
+        **{name: n for name, n in sorted(totals.items()) if name not in STAGE_COUNTERS and name != "dead_lettered"},
         "dead_lettered": totals.get("dead_lettered", 0),
         "dead_letters_by_stage": dict(sorted(by_stage.items())),
         "dead_letters_by_error": dict(sorted(by_error.items())),
