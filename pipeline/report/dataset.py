@@ -26,6 +26,11 @@ MAX_MANIFESTS = 400
 _RUN_START = re.compile(r"^(\d{8}T\d{6}Z)")
 
 
+# Errors in the report's own SQL: bugs to see, never taken for a damaged file.
+_OUR_MISTAKES = (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException,
+                 duckdb.NotImplementedException, duckdb.InternalException)
+
+
 class NotWirebeamOutput(UsageError):
     """The folder named by --output holds no wirebeam output (exit 2: fix the command)."""
 
@@ -94,8 +99,12 @@ class Output:
             cursor = self.con.execute(sql, params or [])
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
-        except (duckdb.IOException, duckdb.InvalidInputException) as error:
-            raise UnreadableOutput(f"a file under {self.path} could not be read: {error}") from error
+        except _OUR_MISTAKES:
+            raise
+        except duckdb.Error as error:  # a damaged or foreign file (DuckDB names it), or types that do not match
+            first_line = str(error).strip().splitlines()[0]
+            raise UnreadableOutput(f"a file under {self.path} could not be read: {first_line}; "
+                                   "move that file aside (or restore it) and run again") from error
 
     def value(self, sql: str, params: list[Any] | None = None) -> Any:
         found = self.rows(sql, params)
