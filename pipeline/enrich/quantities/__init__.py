@@ -14,7 +14,9 @@ category (EVENT_COUNT dicts). The package, in the order a count is read:
   "shot dead" vs "shot in the leg"); `parse`: the same along dependency arcs when the Doc has them;
 - `context`: negation, hypotheticals, plans, updates, subsets, background and cumulative totals,
   attribution and place;
-- `categorise`: puts the above together for one count; `extract`: the sentence loop;
+- `categorise`: puts the above together for one count; `sentence`: how the counts of one sentence
+  relate (partitives, "the number was 80", gapped "and another two", conflicting sources);
+  `extract`: the sentence loop;
 - `rollup`: the article's counts per category.
 
 The word lists are data, in `data/*.yaml` (loaded by `lexicon`). The policies the rules follow are
