@@ -14,6 +14,7 @@ import altair as alt
 from pipeline.report.queries import CATEGORIES, ENTITY_KIND_ORDER
 
 WIDTH = 560
+OUTLINES = "country_outlines"
 GRAIN_TITLES = {"day": "day (UTC)", "week": "week starting (UTC)", "month": "month (UTC)"}
 
 
@@ -83,8 +84,10 @@ def events_chart(rows: list[dict[str, Any]], grain: str) -> dict[str, Any]:
 
 def map_chart(points: list[dict[str, Any]], countries: list[dict[str, Any]], outlines: dict[str, Any]) -> dict[str, Any]:
     """Countries shaded by their stories (grey: none), and a circle per place with stories, sized by them."""
+    # The outlines join the spec after Altair has built it: walking 170 countries' coordinates through
+    # Altair's validation would take a second and check nothing of ours.
     shading = alt.Chart(
-        alt.Data(values=outlines, format=alt.DataFormat(property="features", type="json")), name="countries",
+        alt.NamedData(name=OUTLINES, format=alt.DataFormat(property="features", type="json")), name="countries",
     ).mark_geoshape(stroke="#ffffff", strokeWidth=0.4).transform_lookup(
         lookup="properties.code", from_=alt.LookupData(alt.Data(values=countries), key="country", fields=["stories"]),
         default="0",  # without it, Vega-Lite drops the countries that have no story
@@ -105,7 +108,9 @@ def map_chart(points: list[dict[str, Any]], countries: list[dict[str, Any]], out
                  alt.Tooltip("example:N", title="e.g.")],
     )
     layered = alt.layer(shading, places).properties(width=WIDTH, height=340).project(type="equalEarth")
-    return _finish(layered)
+    spec = _finish(layered)
+    spec.setdefault("datasets", {})[OUTLINES] = outlines
+    return spec
 
 
 def entities_chart(series: list[dict[str, Any]], grain: str) -> dict[str, Any]:

@@ -89,6 +89,7 @@ class Output:
     kinds: frozenset[str]
     columns: dict[str, frozenset[str]] = field(default_factory=dict)
     unfinished_rows: dict[str, int] = field(default_factory=dict)
+    tables_made: set[str] = field(default_factory=set)  # temp tables the queries made once and share
 
     def has(self, kind: str, *columns: str) -> bool:
         return kind in self.kinds and set(columns) <= self.columns.get(kind, frozenset())

@@ -50,7 +50,7 @@ def totals(out: Output, period: Period) -> dict[str, Any]:
                    max(date) AS last_day
             FROM articles WHERE {period.where('date')}""")[0])
     if out.has("stories"):
-        found["stories"] = out.value(f"SELECT count(*) FROM ({story_facts_sql(out)}) WHERE {period.where('day')}")
+        found["stories"] = out.value(f"SELECT count(*) FROM {story_facts(out)} WHERE {period.where('day')}")
     if out.has("dead_letters"):
         found["dead_letters"] = out.value(
             f"SELECT count(*) FROM dead_letters WHERE {period.where('CAST(failed_at AS DATE)')}")
@@ -192,11 +192,19 @@ def story_facts_sql(out: Output) -> str:
         FROM stories_current s {join}"""
 
 
+def story_facts(out: Output) -> str:
+    """The story facts as a temp table, made once: several sections read them."""
+    if "story_facts" not in out.tables_made:
+        out.rows(f"CREATE TEMP TABLE story_facts AS {story_facts_sql(out)}")
+        out.tables_made.add("story_facts")
+    return "story_facts"
+
+
 def latest_stories(out: Output, period: Period, limit: int = 25) -> list[dict[str, Any]]:
     if not out.has("stories"):
         return []
     return out.rows(f"""
-        SELECT * FROM ({story_facts_sql(out)}) WHERE {period.where('day')}
+        SELECT * FROM {story_facts(out)} WHERE {period.where('day')}
         ORDER BY last_seen DESC, n_sources DESC, story_id LIMIT {int(limit)}""")
 
 
@@ -208,7 +216,7 @@ def event_totals(out: Output, period: Period, grain: str) -> list[dict[str, Any]
         return []
     categories = ", ".join(f"'{c}'" for c in CATEGORIES)
     return out.rows(f"""
-        WITH f AS (SELECT * FROM ({story_facts_sql(out)}) WHERE {period.where('day')}),
+        WITH f AS (SELECT * FROM {story_facts(out)} WHERE {period.where('day')}),
              c AS (SELECT {_bucket('day', grain)} AS day, coalesce(country, '{UNKNOWN_COUNTRY}') AS country,
                           e.category AS category, e.low AS low, e.high AS high
                    FROM (SELECT day, country, unnest(event_counts) AS e FROM f)
@@ -226,7 +234,7 @@ def story_places(out: Output, period: Period, limit: int = 300) -> dict[str, lis
     """Located stories grouped by place (points), and stories per country (the map's shading)."""
     if not out.has("stories"):
         return {"points": [], "countries": []}
-    facts = f"SELECT * FROM ({story_facts_sql(out)}) WHERE {period.where('day')}"
+    facts = f"SELECT * FROM {story_facts(out)} WHERE {period.where('day')}"
     points = out.rows(f"""
         WITH f AS ({facts}),
              k AS (SELECT story_id, sum(coalesce(e.low, 0)) AS killed
@@ -249,7 +257,7 @@ def located_share(out: Output, period: Period) -> dict[str, int]:
     return out.rows(f"""
         SELECT count(*) AS stories, count_if(lat IS NOT NULL AND lon IS NOT NULL) AS located,
                count_if(country IS NOT NULL) AS with_country
-        FROM ({story_facts_sql(out)}) WHERE {period.where('day')}""")[0]
+        FROM {story_facts(out)} WHERE {period.where('day')}""")[0]
 
 
 # ---------------------------------------------------------------- entities
