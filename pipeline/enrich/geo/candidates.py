@@ -153,7 +153,8 @@ def dateline_mention(dateline: str | None, gaz: Gazetteer) -> Mention | None:
     name, _, region = dateline.partition(",")
     name = name.strip().title() if name.isupper() else name.strip()
     m = Mention(name=name, label="GPE", first_start=-1, is_dateline=True)
-    m.candidates = candidates_for(name, gaz)
+    conventional = gaz.datelines.get(normalize(name))  # "UNITED NATIONS": where the UN is
+    m.candidates = [Candidate(gaz.place(conventional), False)] if conventional is not None else candidates_for(name, gaz)
     if region.strip():
         m.container = container_after(", " + region.strip(), 0, gaz)
     return m if m.candidates else None

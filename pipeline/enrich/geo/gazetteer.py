@@ -76,6 +76,7 @@ class Gazetteer:
         self.admin1_keys: list[str] = [k for k, _ in meta["admin1"]]
         self.admin1_names: list[str] = [n for _, n in meta["admin1"]]
         self.demonyms: dict[str, int] = meta["demonyms"]
+        self.datelines: dict[str, int] = meta["datelines"]
         self.us_states: dict[str, str] = meta["us_states"]
         self.us_counties: dict[str, list[str]] = meta["us_counties"]
         self.designators: dict[str, str] = meta["designators"]

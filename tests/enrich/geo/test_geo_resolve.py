@@ -1,0 +1,149 @@
+"""The resolver: a pure function from (mention, candidates, article context) to a choice with a reason.
+
+First on hand-made places (each term of the score on its own), then on the real gazetteer with the
+ambiguous names of ambiguous_places.yaml, each in a context that decides it and one that does not.
+"""
+
+from __future__ import annotations
+
+import pytest
+from geo_cases import CASES, entities_of
+
+from pipeline.enrich.geo.attach import resolve_places
+from pipeline.enrich.geo.candidates import Candidate, Mention
+from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, COUNTRY, Place
+from pipeline.enrich.geo.resolve import (
+    MIN_SCORE,
+    PRIOR_ONLY_FACTOR,
+    Context,
+    km,
+    resolve,
+    spatial_support,
+)
+
+
+def place(row: int, name: str, kind: int, cc: str, admin1: str | None = None, pop: int = 0,
+          lat: float = 0.0, lon: float = 0.0, feature: str | None = None) -> Place:
+    feature = feature or {CITY: "PPL", ADMIN1: "ADM1", COUNTRY: "PCLI"}[kind]
+    return Place(row, 1000 + row, name, kind, feature, cc, admin1, admin1, lat, lon, pop)
+
+
+PARIS_FR = place(1, "Paris", CITY, "FR", "11", 2_138_551, 48.85, 2.35, "PPLC")
+PARIS_TX = place(2, "Paris", CITY, "US", "TX", 24_782, 33.66, -95.56)
+TEXAS = place(3, "Texas", ADMIN1, "US", "TX", 25_000_000, 31.25, -99.25)
+KABUL_PROVINCE = place(4, "Kabul", ADMIN1, "AF", "13", 4_500_000, 34.5, 69.2)
+KABUL_CITY = place(5, "Kabul", CITY, "AF", "13", 4_434_550, 34.53, 69.17, "PPLC")
+DALLAS = place(6, "Dallas", CITY, "US", "TX", 1_300_000, 32.78, -96.8)
+
+
+def paris(**kw) -> Mention:
+    return Mention("Paris", "GPE", candidates=[Candidate(PARIS_FR, False), Candidate(PARIS_TX, False)], **kw)
+
+
+def test_the_prior_decides_alone_with_lowered_confidence():
+    choice = resolve(paris(), Context())
+    assert choice.place is PARIS_FR
+    assert choice.reason.startswith("prior: a capital")
+    assert "over Paris, US" in choice.reason
+    assert choice.confidence <= PRIOR_ONLY_FACTOR
+
+
+def test_containment_written_in_the_text_decides():
+    choice = resolve(paris(container=TEXAS), Context())
+    assert choice.place is PARIS_TX
+    assert "in Texas (written)" in choice.reason
+    assert choice.confidence > 0.9
+
+
+def test_the_articles_other_places_decide():
+    ctx = Context(country_weight={"US": 3.0}, admin1_weight={"US.TX": 2.0}, points=((DALLAS.lat, DALLAS.lon),))
+    choice = resolve(paris(), ctx)
+    assert choice.place is PARIS_TX
+    assert "in US" in choice.reason and "km from another place" in choice.reason
+
+
+def test_a_dateline_in_the_same_division_weighs():
+    ctx = Context(dateline=DALLAS, country_weight={"US": 1.0}, admin1_weight={"US.TX": 1.0})
+    assert resolve(paris(), ctx).place is PARIS_TX
+
+
+def test_a_town_named_like_its_division_is_the_town_unless_called_a_province():
+    both = [Candidate(KABUL_PROVINCE, False), Candidate(KABUL_CITY, False)]
+    assert resolve(Mention("Kabul", "GPE", candidates=both), Context()).place is KABUL_CITY
+    assert resolve(Mention("Kabul", "GPE", candidates=both, designator="admin"), Context()).place is KABUL_PROVINCE
+
+
+def test_a_demonym_is_its_country():
+    iraq = place(7, "Iraq", COUNTRY, "IQ", pop=40_000_000)
+    choice = resolve(Mention("Iraqi", "NORP", demonym=iraq), Context())
+    assert choice.place is iraq and choice.reason == "demonym of Iraq"
+
+
+def test_nothing_fits_gives_no_place():
+    tiny = place(8, "Kensington", CITY, "GB", "ENG", 3, 51.5, -0.2)
+    ctx = Context(country_weight={"US": 5.0})  # an all-American article: a hamlet in England does not fit
+    choice = resolve(Mention("Kensington", "GPE", candidates=[Candidate(tiny, True)]), ctx)
+    assert choice.place is None and "no candidate fits" in choice.reason and choice.score < MIN_SCORE
+
+
+def test_alternate_names_only_for_names_with_a_place_of_their_own_name_count_less():
+    mashhad = place(9, "Mashhad", CITY, "IR", "x", 2_300_000)  # "Alexandria" is one of its old names
+    alexandria = place(10, "Alexandria", CITY, "US", "VA", 159_467)
+    m = Mention("Alexandria", "GPE", candidates=[Candidate(mashhad, True), Candidate(alexandria, False)])
+    assert resolve(m, Context()).place is alexandria
+
+
+def test_names_that_lie_together_support_each_other():
+    brandon_mn = place(11, "Brandon", CITY, "US", "MN", 3_000, 45.97, -95.6)
+    brandon_fl = place(12, "Brandon", CITY, "US", "FL", 100_000, 27.94, -82.29)
+    kensington_mn = place(13, "Kensington", CITY, "US", "MN", 300, 45.78, -95.7)
+    alexandria_mn = place(14, "Alexandria", CITY, "US", "MN", 13_000, 45.89, -95.38)
+    lists = [[Candidate(brandon_mn, False), Candidate(brandon_fl, False)],
+             [Candidate(kensington_mn, False)], [Candidate(alexandria_mn, False)]]
+    support = spatial_support(lists)
+    assert support[0] == {11: (2, False)}  # two other names within 60 km of Brandon, Minn.; none of Brandon, Fla.
+    m = Mention("Brandon", "GPE", candidates=lists[0])
+    tied = {"US.MN": 1.0, "US.FL": 1.0}  # the other names alone do not decide between the two states
+    assert resolve(m, Context(admin1_weight=tied)).place is brandon_fl  # the larger town
+    choice = resolve(m, Context(admin1_weight=tied, support=support[0]))
+    assert choice.place is brandon_mn and "2 other names of the article lie within 60 km" in choice.reason
+
+
+def test_km():
+    assert km(48.8566, 2.3522, 51.5072, -0.1276) == pytest.approx(344, abs=2)
+
+
+CASE_PARAMS = [(c["name"], i, d) for c in CASES for i, d in enumerate(c["decided"])]
+
+
+def _choice(gaz, name: str, case: dict):
+    resolved = resolve_places(entities_of(case["text"], case["places"], case.get("norp", [])), case["text"],
+                              case.get("dateline"), case.get("url"), gaz)
+    return next(r.choice for r in resolved if r.mention.name == name)
+
+
+def _check(choice, expect: dict) -> None:
+    p = choice.place
+    assert p is not None, choice.reason
+    assert p.country_code == expect["country"], choice.reason
+    if "admin1" in expect:
+        assert p.admin1 == expect["admin1"], choice.reason
+    if "feature" in expect:
+        assert p.feature_code == expect["feature"], choice.reason
+
+
+@pytest.mark.parametrize("name, i, case", CASE_PARAMS, ids=[f"{n}-decided-{i}" for n, i, _ in CASE_PARAMS])
+def test_an_ambiguous_name_in_a_context_that_decides_it(gaz, name, i, case):
+    choice = _choice(gaz, name, case)
+    _check(choice, case["expect"])
+    assert not choice.reason.startswith("prior:"), choice.reason  # the context decided, and says how
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_an_ambiguous_name_in_a_context_that_does_not_decide_it(gaz, case):
+    undecided = case["undecided"]
+    choice = _choice(gaz, case["name"], undecided)
+    _check(choice, undecided["expect"])
+    if "max_confidence" in undecided:
+        assert choice.reason.startswith("prior:"), choice.reason
+        assert choice.confidence <= undecided["max_confidence"]
