@@ -291,5 +291,9 @@ def body_columns(text: str, wire: WireParts, run_id: str) -> dict[str, Any]:
         "quantities": [],
         "event_counts": [],
         "enrichment_status": None,
+        # Where a backfilled page was archived (pipeline/warc/page.py); null for pages fetched live.
+        "warc_file": None,
+        "warc_record_id": None,
+        "warc_date": None,
         "run_id": run_id,
     }
