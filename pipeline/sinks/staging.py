@@ -51,6 +51,7 @@ CLAIM_COLUMNS = (
     "article_id", "url", "canonical_url", "item_link", "item_updated", "word_count", "content_sha256",
     "published_at", "run_id", "feed_url", "enrichment_status",
     "fetched_at", "source", "title", "language", "event_counts", "story_signature", "story_top_entities",
+    "story_place",
 )
 # Columns decided after staging (on the claim) and written into the final row.
 CLAIMED_COLUMNS = ("story_id", "version")

@@ -29,6 +29,7 @@ def report_of(claim: dict[str, Any], story_id: str, first_seen: datetime) -> dic
         "signature": claim["story_signature"],
         "event_counts": claim.get("event_counts") or [],
         "top_entities": claim.get("story_top_entities") or [],
+        "place": claim.get("story_place"),
         "run_id": claim["run_id"],
     }
 
@@ -94,5 +95,13 @@ def story_row(story_id: str, reports: list[dict[str, Any]], run_id: str) -> dict
         "languages": _unique(r.get("language") for r in ordered),
         "top_entities": representative.get("top_entities") or [],
         "event_counts": merged_counts(ordered),
+        **main_place(representative, ordered),
         "run_id": run_id,
     }
+
+
+def main_place(representative: dict[str, Any], ordered: list[dict[str, Any]]) -> dict[str, Any]:
+    """The story's place columns: the representative copy's place (its dateline's, else its most mentioned),
+    else the first copy that has one (a copy recorded before places were resolved has none)."""
+    place = representative.get("place") or next((r["place"] for r in ordered if r.get("place")), None)
+    return {"place": place, **{k: (place or {}).get(k) for k in ("country_code", "admin1", "lat", "lon")}}

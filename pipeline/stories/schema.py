@@ -64,7 +64,8 @@ STORY_STATE_SCHEMA = pa.schema(
         pa.field("signature", pa.binary(), nullable=False),
         pa.field("event_counts", pa.list_(EVENT_COUNT)),
         pa.field("top_entities", pa.list_(ENTITY_SUMMARY)),
+        pa.field("place", GEO),  # the article's main place; records written before it read as null
         pa.field("run_id", pa.string(), nullable=False),
     ],
-    metadata={"wirebeam.schema": "story_state", "wirebeam.schema_version": "1"},
+    metadata={"wirebeam.schema": "story_state", "wirebeam.schema_version": "2"},
 )

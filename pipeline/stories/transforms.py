@@ -39,6 +39,7 @@ def signed(row: dict[str, Any]) -> dict[str, Any]:
         **row,
         "story_signature": to_bytes(signature(row.get("text") or "")),
         "story_top_entities": list(row.get("entity_summary") or [])[:TOP_ENTITIES],
+        "story_place": row.get("main_place"),  # the places step's choice (pipeline/enrich/geo/attach.py)
     }
 
 
