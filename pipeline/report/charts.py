@@ -107,7 +107,8 @@ def map_chart(points: list[dict[str, Any]], countries: list[dict[str, Any]], out
         tooltip=["place:N", "country:N", "stories:Q", alt.Tooltip("killed:Q", title="killed (lower bounds)"),
                  alt.Tooltip("example:N", title="e.g.")],
     )
-    layered = alt.layer(shading, places).properties(width=WIDTH, height=340).project(type="equalEarth")
+    layers = [shading, places] if points else [shading]  # no circles, no legend for them
+    layered = alt.layer(*layers).properties(width=WIDTH, height=340).project(type="equalEarth")
     spec = _finish(layered)
     spec.setdefault("datasets", {})[OUTLINES] = outlines
     return spec

@@ -100,3 +100,12 @@ def test_charts_export_as_images(built, tmp_path, fmt):
     assert [p.name for p in written] == [f"articles.{fmt}", f"map.{fmt}"]
     head = written[0].read_bytes()[:200]
     assert head.startswith(b"\x89PNG") if fmt == "png" else b"<svg" in head
+
+
+def test_a_map_of_countries_alone_has_no_circles_and_no_legend_for_them():
+    from pipeline.report.charts import map_chart
+
+    spec = map_chart([], [{"country": "SD", "stories": 2}], world_outlines())
+    assert schema_errors(spec) == []
+    drawn = drawn_marks(spec)
+    assert drawn["countries_marks"] == len(world_outlines()["features"]) and "places_marks" not in drawn
