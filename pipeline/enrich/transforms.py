@@ -153,6 +153,18 @@ def enrich_doc(
     return columns
 
 
+def dateline_places(article: dict[str, Any], gazetteer: Gazetteer | None) -> dict[str, Any]:
+    """An article the model does not read still has its dateline: its country and the story's place
+    (SITTEN on a German page is Sion, Switzerland). Nothing without a gazetteer or a dateline."""
+    if gazetteer is None or not article.get("dateline_place"):
+        return {}
+    try:
+        columns = place_columns(article, [], [], [], gazetteer)
+    except Exception:  # the status already says why the columns are empty
+        return {}
+    return {k: columns[k] for k in ("countries", "primary_country", "main_place")}
+
+
 def _dead_letter(article: dict[str, Any], error_type: str, exc: BaseException) -> DeadLetter:
     url = article.get("url") if isinstance(article, dict) else None
     return DeadLetter(
@@ -211,7 +223,7 @@ def enrich_batch(
         if isinstance(plan, BaseException):
             yield _dead_letter(article, "bad_input", plan)
         elif plan.text is None:
-            yield {**article, **empty_enrichment(plan.status)}
+            yield {**article, **empty_enrichment(plan.status), **dateline_places(article, gazetteer)}
         else:
             doc = next(docs)
             if isinstance(doc, BaseException):

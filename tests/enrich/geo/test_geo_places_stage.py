@@ -86,8 +86,10 @@ def test_a_failing_places_step_keeps_entities_and_counts(nlp):
     assert row["entities"] and row["quantities"]  # nothing else lost
 
 
-def test_skipped_articles_have_empty_place_columns(nlp, gaz):
+def test_skipped_articles_keep_only_their_dateline_place(nlp, gaz):
     row = next(enrich_batch(nlp, [{**ARTICLE, "language": "de"}], gazetteer=gaz))
+    assert row["entities"] == [] and row["primary_country"] == "AF" and row["countries"] == ["AF"]
+    row = next(enrich_batch(nlp, [{**ARTICLE, "language": "de", "dateline_place": None}], gazetteer=gaz))
     assert row["countries"] == [] and row["primary_country"] is None
 
 
