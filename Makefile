@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUTPUT ?= out/demo
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-fast bench bench-throughput schemas clean
+.PHONY: install run test test-fast bench bench-throughput schemas sample-warc clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "wirebeam needs Python 3.10 or newer; run: make PYTHON=python3.11 ...")'
@@ -34,6 +34,9 @@ bench: $(STAMP)
 
 bench-throughput: $(STAMP)
 	$(BIN)/python -m bench.throughput --articles 1000
+
+sample-warc: $(STAMP)
+	$(BIN)/python -m pipeline.warc.sample
 
 schemas: $(STAMP)
 	$(BIN)/python -m pipeline.sinks.schema --write schemas/
