@@ -64,16 +64,17 @@ def format_articles_table(paths: list[str], limit: int = 25) -> str:
 
     rows = []
     for path in paths:
-        table = pq.read_table(path, columns=["published_at", "source", "language", "title", "entity_summary",
-                                             "event_counts"])
-        rows.extend(table.to_pylist())
+        table = pq.read_table(path)  # every column: files of an older schema lack primary_country
+        rows.extend(table.select([c for c in ("published_at", "source", "language", "title", "entity_summary",
+                                              "event_counts", "primary_country") if c in table.column_names]).to_pylist())
     rows.sort(key=lambda r: r["published_at"])
-    lines = [f"{'published (UTC)':16}  {'source':22}  {'lang':4}  {'entities':8}  {'counts':24}  title"]
+    lines = [f"{'published (UTC)':16}  {'source':22}  {'lang':4}  {'country':7}  {'entities':8}  {'counts':24}  title"]
     for row in rows[:limit]:
         counts = ", ".join(f"{c['category']} {c['low']}" for c in (row["event_counts"] or []) if c["low"])
         lines.append(
             f"{row['published_at']:%Y-%m-%d %H:%M}  {(row['source'] or '')[:22]:22}  {(row['language'] or '-'):4}  "
-            f"{len(row['entity_summary'] or []):8}  {counts[:24]:24}  {(row['title'] or '')[:60]}"
+            f"{(row.get('primary_country') or '-'):7}  {len(row['entity_summary'] or []):8}  {counts[:24]:24}  "
+            f"{(row['title'] or '')[:60]}"
         )
     if len(rows) > limit:
         lines.append(f"... and {len(rows) - limit} more")
@@ -101,16 +102,18 @@ def latest_stories(output: str, since: str | None = None, limit: int = 20) -> li
 
 
 def format_stories(stories: list[dict[str, Any]]) -> str:
-    """A short table: first seen, sources, merged counts (latest figure, low-high over reports), title."""
+    """A short table: first seen, sources, where (country and division), merged counts (latest figure,
+    low-high over reports), title."""
     if not stories:
         return "no stories yet"
-    lines = [f"{'first seen (UTC)':16}  {'sources':>7}  {'counts (latest; reported range)':34}  title"]
+    lines = [f"{'first seen (UTC)':16}  {'sources':>7}  {'where':18}  {'counts (latest; reported range)':34}  title"]
     for story in stories:
         counts = ", ".join(
             f"{c['category']} {c['low']}" + (f" ({c['min_reported']}-{c['max_reported']})"
                                              if c["min_reported"] != c["max_reported"] else "")
             for c in (story["event_counts"] or []) if c["low"]
         )
-        lines.append(f"{story['first_seen']:%Y-%m-%d %H:%M}  {story['n_sources']:>7}  {counts[:34]:34}  "
+        where = " ".join(filter(None, (story.get("country_code"), story.get("admin1")))) or "-"
+        lines.append(f"{story['first_seen']:%Y-%m-%d %H:%M}  {story['n_sources']:>7}  {where[:18]:18}  {counts[:34]:34}  "
                      f"{(story['title'] or '')[:60]}")
     return "\n".join(lines)

@@ -110,3 +110,14 @@ def nlp():
     from pipeline.enrich.model import load_nlp
 
     return load_nlp()
+
+
+def test_the_stories_table_shows_where():
+    from datetime import datetime, timezone
+
+    from pipeline.report.summary import format_stories
+
+    story = {"first_seen": datetime(2025, 3, 24, tzinfo=timezone.utc), "n_sources": 2, "event_counts": [],
+             "title": "Bus plunges into ravine", "country_code": "PE", "admin1": "Lima"}
+    lines = format_stories([story, {**story, "country_code": None, "admin1": None}]).splitlines()
+    assert "where" in lines[0] and "PE Lima" in lines[1] and " - " in lines[2]
