@@ -63,8 +63,10 @@ def run_bare_loop(pages: list[Any], spacy_model: str | None = None) -> dict[str,
     from pipeline.extract.article import extract_article
     from pipeline.records import DeadLetter, StageError
 
+    from pipeline.enrich.geo.gazetteer import shared_gazetteer
+
     nlp = load_nlp(spacy_model or DEFAULT_MODEL)
-    known, quantities = common_words(nlp), _quantities_module()
+    known, quantities, gazetteer = common_words(nlp), _quantities_module(), shared_gazetteer()  # as the stage does
     enrich_batch(nlp, [{"text": "Warm-up: 3 people in Paris.", "language": "en"}], quantities=quantities,
                  known_words=known)  # first-call costs (lazy init) are not the loop's
     cpu0, t0 = time.process_time(), time.perf_counter()
@@ -78,7 +80,7 @@ def run_bare_loop(pages: list[Any], spacy_model: str | None = None) -> dict[str,
     enriched = words = 0
     for start in range(0, len(rows), DEFAULT_BATCH_SIZE):
         for out in enrich_batch(nlp, rows[start:start + DEFAULT_BATCH_SIZE], quantities=quantities,
-                                known_words=known):
+                                known_words=known, gazetteer=gazetteer):
             if not isinstance(out, DeadLetter):
                 enriched += 1
                 words += out["word_count"] or 0

@@ -28,6 +28,7 @@ from pipeline.enrich.geo.names import key_hash, normalize
 __all__ = ["ADMIN1", "CITY", "CONTINENT", "COUNTRY", "REGION", "Gazetteer", "Place", "load", "shared_gazetteer"]
 
 CACHE_ENV = "WIREBEAM_CACHE_DIR"
+PLACE_CACHE_SIZE = 20_000  # Place objects kept for rows already read
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class Gazetteer:
     def place(self, row: int) -> Place:
         got = self._places.get(row)
         if got is None:
+            if len(self._places) >= PLACE_CACHE_SIZE:  # a long run touches many places: keep memory flat
+                self._places.clear()
             got = self._places[row] = self._make_place(row)
         return got
 
