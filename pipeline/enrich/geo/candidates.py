@@ -15,6 +15,9 @@ from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, COUNTRY, Gazetteer, Plac
 from pipeline.enrich.geo.names import normalize
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Words that open organisation names and are also the names of some division somewhere
+_COMMON_OPENERS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern",
+                             "western", "capital", "national", "federal", "union", "independence", "unity"})
 # After ", ": up to four capitalised words (a state, country or division), or an AP abbreviation
 _CONTAINER = re.compile(r"\s*,\s*((?:[A-Z][\w'’.\-]*\.?)(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’.\-]*\.?){0,3})")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
@@ -114,6 +117,8 @@ def org_place(name: str, gaz: Gazetteer) -> Mention | None:
         states = tuple(gaz.us_counties.get(normalize(bare), ()))
         return Mention(name=bare, label="ORG", county_states=states, context_only=True) if states else None
     for n in range(min(3, len(words) - 1), 0, -1):
+        if n == 1 and normalize(words[0]) in _COMMON_OPENERS:
+            continue  # "East Coast Railways", "Central Bank": a word, not a place
         found = [Candidate(p, alt) for p, alt in gaz.lookup(" ".join(words[:n]))
                  if p.kind in (COUNTRY, ADMIN1) and not alt]
         if found:
@@ -131,6 +136,10 @@ def _new_mention(name: str, label: str, start: int, gaz: Gazetteer) -> Mention:
         m.designator = designator
         m.county_states = tuple(gaz.us_counties.get(normalize(bare), ()))
         return m  # a county has no point of its own here: it names its state
+    state = gaz.us_states.get(name) if "." in name else None  # "Ala.", "N.Y." alone: AP style, always a state
+    if state and gaz.admin1_place(state) is not None:
+        m.candidates = [Candidate(gaz.admin1_place(state), False)]
+        return m
     # the name as printed first ("Kansas City", "Yuba City"); without its designator only when that fails
     m.candidates = candidates_for(name, gaz)
     if not m.candidates and bare != name:

@@ -25,7 +25,7 @@ from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, CONTINENT, COUNTRY, REGI
 
 # Weights of the terms (see the module docstring); tuned on general rules, not on any one text.
 COUNTRY_BASE, CONTINENT_BASE, REGION_BASE, ADMIN1_BASE = 9.0, 10.0, 9.5, 2.5
-CAPITAL_BONUS, ALT_PENALTY, ALT_PENALTY_ALONE = 3.5, 2.5, 0.5
+CAPITAL_BONUS, ALT_PENALTY, ALT_PENALTY_ALONE = 3.5, 4.0, 0.5
 SEAT_BONUS = 2.5
 CONTAINED, NOT_CONTAINED = 8.0, -8.0
 DESIGNATED, NOT_DESIGNATED = 4.0, -3.0
@@ -88,7 +88,7 @@ def prior(c: Candidate, any_own_name: bool) -> tuple[float, str]:
         score, why = pop + (CAPITAL_BONUS if p.feature_code == "PPLC" else 0.0), f"population {p.population:,}"
         if p.feature_code == "PPLC":
             why = "a capital, " + why
-    if c.alt:
+    if c.alt:  # other names are often historic ("Victoria" for Hong Kong); exonyms news prints are aliases
         score -= ALT_PENALTY if any_own_name else ALT_PENALTY_ALONE
         why += ", by an alternate name"
     return score, why
