@@ -157,21 +157,28 @@ class _Input:
                 return None
 
 
-def frames(stream: BinaryIO, keep: int) -> Iterator[Frame]:
+def frames(stream: BinaryIO, keep: int, start: int = 0, end: int | None = None) -> Iterator[Frame]:
     """The records of a WARC file (gzip per record, or uncompressed), in order.
 
-    Raises NotWarc when the file starts like neither."""
+    `start`/`end`: one byte range of a `.warc.gz` (a split; sources.py): the records whose gzip member
+    starts in [start, end), found from `start` on by the next member holding a WARC record. An
+    uncompressed file is read whole by its first split. Raises NotWarc when the file starts like neither."""
     source = _Input(stream)
+    if start:
+        stream.seek(start)
+        source.base = start
+        yield from _gzip_frames(source, keep, _next_member(source, start), end)
+        return
     source.have(len(GZIP_MAGIC))
-    start = source.bytes(0, len(WARC_MAGIC))
-    if start.startswith(GZIP_MAGIC):
-        yield from _gzip_frames(source, keep)
-    elif start.startswith(WARC_MAGIC):
+    head = source.bytes(0, len(WARC_MAGIC))
+    if head.startswith(GZIP_MAGIC):
+        yield from _gzip_frames(source, keep, 0, end)
+    elif head.startswith(WARC_MAGIC):
         yield from _plain_frames(source, keep)
-    elif not start:
+    elif not head:
         return  # an empty file has no records
     else:
-        raise NotWarc(f"starts with {start!r}, neither a gzip member nor a WARC record")
+        raise NotWarc(f"starts with {head!r}, neither a gzip member nor a WARC record")
 
 
 # ---------------------------------------------------------------------------------------------- gzip
@@ -213,10 +220,10 @@ def _inflate(source: _Input, start: int, budget: int) -> _Member:
             source.drop_before(at - READ_CHUNK)
 
 
-def _gzip_frames(source: _Input, keep: int) -> Iterator[Frame]:
+def _gzip_frames(source: _Input, keep: int, at: int | None, end: int | None) -> Iterator[Frame]:
     budget = keep + 2 * MAX_HEADER_BYTES  # room for the WARC and HTTP headers beside `keep` bytes of content
-    at, first = 0, True
-    while source.have(at + 1):
+    first = at == 0
+    while at is not None and (end is None or at < end) and source.have(at + 1):
         if at - source.base > READ_CHUNK:
             source.drop_before(at)
         member = _inflate(source, at, budget)

@@ -31,11 +31,11 @@ from pipeline.sinks.manifest import count_fact, manifest_path
 from pipeline.sinks.parquet import WritePartitionedParquet
 from pipeline.state.store import state_root, store_call
 from pipeline.state.transforms import ReadSeenSets, SnapshotSeen
-from pipeline.warc.ledger import LEDGER_KIND, LEDGER_SCHEMA, completed_files, ledger_folder, run_ledger
+from pipeline.warc.ledger import LEDGER_KIND, LEDGER_SCHEMA, completed_files, files_read, ledger_folder, run_ledger
 from pipeline.warc.page import extract_archived_page, page_url_key
 from pipeline.warc.records import RecordFilter, normalise_host
-from pipeline.warc.sources import list_warc_files
-from pipeline.warc.transforms import KeepLanguages, ReadArchives, ledger_facts
+from pipeline.warc.sources import WarcSplit, file_sizes, list_warc_files, plan_splits, split_bytes_for
+from pipeline.warc.transforms import KeepLanguages, ReadArchives, files_read_facts, ledger_facts
 
 progress = logging.getLogger("wirebeam.progress")
 LOCK_RETRY_SECONDS = 15.0
@@ -45,12 +45,12 @@ def _page_feed(page) -> str | None:
     return None
 
 
-def build_backfill_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions, files: list[str],
+def build_backfill_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOptions, splits: list[WarcSplit],
                             keep: RecordFilter) -> None:
-    """One backfill run: these WARC files -> the shared tail of every job."""
+    """One backfill run: these WARC files (whole, or in byte ranges) -> the shared tail of every job."""
     wb = options.view_as(WirebeamOptions)
     seen = SnapshotSeen(p | "ReadSeenState" >> ReadSeenSets(plan.seen_files))
-    read = p | "ListWarcFiles" >> beam.Create(files) | "ReadArchives" >> ReadArchives(keep, plan.run_id)
+    read = p | "ListWarcSplits" >> beam.Create(splits) | "ReadArchives" >> ReadArchives(keep, plan.run_id)
     new_pages = read.pages | "DropSeenPages" >> seen.drop("url_key", page_url_key)
     extracted = new_pages.unseen | "ExtractArticles" >> ExtractArticles(
         plan.run_id, timeout_s=wb.extract_timeout, isolate=not wb.no_extract_isolation,
@@ -72,8 +72,10 @@ def build_backfill_pipeline(p: beam.Pipeline, plan: RunPlan, options: PipelineOp
         "dead_letters:warc": read.dead_letters,
         "dead_letters:extract": extracted.dead_letters,
         # Counted from the written ledger files: the manifest waits for them (a run's ledger is in by then).
-        "facts:warc_files": ledger_written | "CountWarcFiles" >> beam.FlatMap(
-            lambda written: [count_fact("warc_files_read", None)] * written.rows),
+        "facts:warc_splits": ledger_written | "CountWarcSplits" >> beam.FlatMap(
+            lambda written: [count_fact("warc_splits_read", None)] * written.rows),
+        "facts:warc_files": read.ledger | "LedgerRows" >> beam.combiners.ToList()
+        | "CountWarcFiles" >> beam.FlatMap(files_read_facts),
         "facts:warc_records": read.ledger | "CountWarcRecords" >> beam.FlatMap(ledger_facts),
         "facts:seen_pages": new_pages.already_seen | facts_of("CountSeenPages", "items_already_written", _page_feed),
         "facts:pages": new_pages.unseen | facts_of("CountNewPages", "pages_fetched", _page_feed),
@@ -175,7 +177,7 @@ def backfill(argv: list[str], finish: Callable[..., int], *, options_from: Calla
     base = validate_run_id(wb.run_id or new_run_id())
     rest = _without_run_id(argv)
     if is_dry_run(options):  # translate one run over the files as named; no storage is touched
-        return _one_run([*rest, "--run-id", f"{base}-0001"], [wb.warc], keep, finish, options_from)
+        return _one_run([*rest, "--run-id", f"{base}-0001"], [WarcSplit(wb.warc)], keep, finish, options_from)
     files = list_warc_files(wb.warc, wb.warc_base)
     progress.info("backfill: %d WARC file(s) named by --warc", len(files))
     tried: set[str] = set()
@@ -189,12 +191,13 @@ def backfill(argv: list[str], finish: Callable[..., int], *, options_from: Calla
             chunk = pending[: wb.files_per_run]
             tried.update(chunk)
             run_id, number = next_run_id(base, output, number)
-            progress.info("backfill: %d of %d file(s) read before; run %s reads %d more", len(set(files) & done),
-                          len(files), run_id, len(chunk))
-            code = _one_run([*rest, "--run-id", run_id], chunk, keep, finish, options_from)
+            splits = splits_of(chunk, local_workers(options))
+            progress.info("backfill: %d of %d file(s) read before; run %s reads %d more (%d split(s))",
+                          len(set(files) & done), len(files), run_id, len(chunk), len(splits))
+            code = _one_run([*rest, "--run-id", run_id], splits, keep, finish, options_from)
             if code != EXIT_OK:
                 return code
-            _report_progress(root, run_id, files, done, totals, started)
+            _report_progress(output, root, run_id, files, totals, started)
     unread = [path for path in files if path in tried and path not in completed_files(output, root)]
     if unread:
         progress.info("backfill: %d file(s) could not be read (see `wirebeam failures`, stage warc); the same "
@@ -204,22 +207,35 @@ def backfill(argv: list[str], finish: Callable[..., int], *, options_from: Calla
     return EXIT_OK
 
 
-def _one_run(argv: list[str], files: list[str], keep: RecordFilter, finish, options_from) -> int:
+def local_workers(options: PipelineOptions) -> int:
+    """Worker processes of the local runner (1 elsewhere: on Dataflow splits are as large as allowed)."""
+    from apache_beam.options.pipeline_options import DirectOptions
+
+    return max(1, int(options.view_as(DirectOptions).direct_num_workers or 1))
+
+
+def splits_of(files: list[str], workers: int) -> list[WarcSplit]:
+    """One run's files as splits: .warc.gz files in byte ranges, so that even one file keeps every worker busy."""
+    sizes = file_sizes(files)
+    return plan_splits(files, sizes, split_bytes_for(sum(sizes.values()), workers))
+
+
+def _one_run(argv: list[str], splits: list[WarcSplit], keep: RecordFilter, finish, options_from) -> int:
     options = options_from(argv)
     plan = plan_backfill(options)
     announce(plan, options)
     p = new_pipeline(options)
-    build_backfill_pipeline(p, plan, options, files, keep)
+    build_backfill_pipeline(p, plan, options, splits, keep)
     return finish(plan, p.run(), argv)
 
 
-def _report_progress(root: str, run_id: str, files: list[str], done_before: set[str], totals: dict[str, int],
+def _report_progress(output: str, root: str, run_id: str, files: list[str], totals: dict[str, int],
                      started: float) -> None:
     rows = run_ledger(root, run_id)
     totals["records"] += sum(row["records"] for row in rows)
-    totals["files"] += len(rows)
+    totals["files"] += len(files_read(rows))
     seconds = time.monotonic() - started
-    done = len(set(files) & done_before) + len(rows)
+    done = len(set(files) & completed_files(output, root))
     progress.info("backfill: %d of %d WARC file(s) read (%.0f %%); this backfill: %d file(s), %s records in %.0f s "
                   "(%.0f records/s)", done, len(files), 100.0 * done / len(files), totals["files"],
                   f"{totals['records']:,}", seconds, totals["records"] / seconds if seconds else 0.0)

@@ -1,6 +1,8 @@
 """Which WARC files finished backfill runs read to the end: `STATE/warc/date=*/<run_id>-<n>.parquet`.
 
-One row per file a run read (to its end, or found not to be WARC), written
+One row per split (a whole file, or one byte range of a .warc.gz: sources.py) a
+run read to its end (or found not to be WARC); a file is read when all its
+splits are, in one run (splits are planned per run). Rows are written
 with the run's articles, so it counts only once the run's manifest exists
 (state/store.py's rules): a killed backfill's rows are moved aside with its
 articles, and the next backfill reads those files again. A file that could not
@@ -19,6 +21,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.state.store import finished_run_ids, match_files, run_id_of, store_call
 from pipeline.warc.records import SKIP_REASONS
+from pipeline.warc.sources import WarcSplit
 
 LEDGER_KIND = "warc_files"
 READ, NOT_WARC = "read", "not_warc"
@@ -26,6 +29,8 @@ READ, NOT_WARC = "read", "not_warc"
 LEDGER_SCHEMA = pa.schema(
     [
         pa.field("warc_file", pa.string(), nullable=False),
+        pa.field("part", pa.int32(), nullable=False),  # which split of the file: 0 .. parts - 1
+        pa.field("parts", pa.int32(), nullable=False),
         pa.field("status", pa.string(), nullable=False),  # read | not_warc
         pa.field("records", pa.int64(), nullable=False),
         pa.field("pages", pa.int64(), nullable=False),  # HTML pages kept for extraction
@@ -43,10 +48,12 @@ def ledger_folder(state_root: str) -> str:
     return FileSystems.join(state_root, "warc")
 
 
-def ledger_row(warc_file: str, status: str, tally: Counter, seconds: float, run_id: str,
+def ledger_row(split: WarcSplit, status: str, tally: Counter, seconds: float, run_id: str,
                completed_at: datetime | None = None) -> dict[str, Any]:
     return {
-        "warc_file": warc_file,
+        "warc_file": split.path,
+        "part": split.part,
+        "parts": split.parts,
         "status": status,
         "records": tally["records"],
         "pages": tally["pages"],
@@ -75,11 +82,24 @@ def _read_table(path: str) -> pa.Table:
         return pq.read_table(source)
 
 
+def files_read(rows: list[dict[str, Any]]) -> set[str]:
+    """Files all of whose splits a run read (or found not to be WARC), from ledger rows."""
+    parts: dict[tuple[str, str], set[int]] = {}
+    done = set()
+    for row in rows:
+        if row["status"] == NOT_WARC:
+            done.add(row["warc_file"])
+        split_set = parts.setdefault((row["run_id"], row["warc_file"]), set())
+        split_set.add(row["part"])
+        if len(split_set) == row["parts"]:
+            done.add(row["warc_file"])
+    return done
+
+
 def completed_files(output: str, state_root: str) -> set[str]:
     """The WARC files finished runs read (a killed run's rows do not count)."""
     finished = finished_run_ids(output)
-    done = [path for path in ledger_files(state_root) if run_id_of(path) in finished]
-    return {row["warc_file"] for row in read_ledger(done)}
+    return files_read(read_ledger([path for path in ledger_files(state_root) if run_id_of(path) in finished]))
 
 
 def run_ledger(state_root: str, run_id: str) -> list[dict[str, Any]]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import math
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from apache_beam.io.filesystem import CompressionTypes
@@ -22,6 +24,10 @@ from pipeline.errors import UsageError
 from pipeline.state.store import store_call
 
 COMMON_CRAWL_BASE = "https://data.commoncrawl.org/"
+# A .warc.gz is read in byte ranges of at most this much (a 1 GB CC-NEWS file: 16 splits), so workers share
+# even one big file; ranges below MIN_SPLIT_BYTES are not worth a split.
+MAX_SPLIT_BYTES = 64 * 1024 * 1024
+MIN_SPLIT_BYTES = 256 * 1024
 PATH_LIST_SUFFIXES = (".paths", ".paths.gz")
 HTTP_TIMEOUT_S = 60.0
 
@@ -67,6 +73,47 @@ def _read_all(path: str) -> bytes:
             return stream.read()
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
         return stream.read()
+
+
+@dataclass(frozen=True)
+class WarcSplit:
+    """One unit of reading: a whole WARC file, or the byte range [start, end) of a .warc.gz
+    (the records whose gzip member starts there: framing.py)."""
+
+    path: str
+    start: int = 0
+    end: int | None = None
+    part: int = 0
+    parts: int = 1
+
+
+def file_sizes(paths: list[str]) -> dict[str, int]:
+    """Sizes of the files FileSystems can list (http(s) files have none: they are read whole)."""
+    listable = [path for path in paths if not path.startswith(("http://", "https://"))]
+    if not listable:
+        return {}
+    results = store_call("list", listable[0], lambda: FileSystems.match(listable))
+    return {m.path: m.size_in_bytes for result in results for m in result.metadata_list}
+
+
+def split_bytes_for(total_bytes: int, workers: int) -> int:
+    """Split size for a run reading `total_bytes`: about two splits per worker, within the bounds."""
+    wanted = math.ceil(total_bytes / max(1, 2 * workers)) if total_bytes else MAX_SPLIT_BYTES
+    return max(MIN_SPLIT_BYTES, min(MAX_SPLIT_BYTES, wanted))
+
+
+def plan_splits(paths: list[str], sizes: dict[str, int], split_bytes: int) -> list[WarcSplit]:
+    """Each .warc.gz of known size in ranges of about `split_bytes`; every other file whole."""
+    splits: list[WarcSplit] = []
+    for path in paths:
+        size = sizes.get(path)
+        if not path.endswith(".gz") or not size or size <= split_bytes:
+            splits.append(WarcSplit(path))
+            continue
+        parts = math.ceil(size / split_bytes)
+        bounds = [size * i // parts for i in range(parts)] + [None]
+        splits.extend(WarcSplit(path, bounds[i], bounds[i + 1], i, parts) for i in range(parts))
+    return splits
 
 
 def open_warc(path: str) -> BinaryIO:

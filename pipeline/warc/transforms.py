@@ -1,9 +1,9 @@
-"""Beam steps of a backfill: WARC files -> archived pages, dead letters and one ledger row per file.
+"""Beam steps of a backfill: WARC splits -> archived pages, dead letters and one ledger row per split.
 
-The files are spread over workers first (a Reshuffle of the file list), so a
-runner reads as many files at once as it has workers; a file is one unit of
-work, read record by record as a stream (framing.py), its pages handed on as
-they are read.
+The splits (whole files, or byte ranges of a .warc.gz: sources.py) are spread
+over workers first (a Reshuffle of the list), so a runner reads as many at
+once as it has workers; each is read record by record as a stream
+(framing.py), its pages handed on as they are read.
 """
 
 from __future__ import annotations
@@ -20,22 +20,22 @@ from apache_beam.metrics import Metrics
 from pipeline.records import DeadLetter
 from pipeline.sinks.manifest import count_fact
 from pipeline.warc.framing import NotWarc, frames
-from pipeline.warc.ledger import NOT_WARC, READ, ledger_row
+from pipeline.warc.ledger import NOT_WARC, READ, files_read, ledger_row
 from pipeline.warc.records import MAX_BLOCK_BYTES, SKIP_REASONS, RecordFilter, Skipped, read_record, warc_dead_letter
 from pipeline.warc.page import ArchivedPage
-from pipeline.warc.sources import open_warc
+from pipeline.warc.sources import WarcSplit, open_warc
 
 progress = logging.getLogger("wirebeam.progress")
 DEAD_LETTERS, LEDGER, PAGES = "dead_letters", "ledger", "pages"
 
 
-def read_warc_file(warc_file: str, keep: RecordFilter, tally: Counter) -> Iterator[ArchivedPage | DeadLetter]:
-    """The kept pages and dead letters of one file, counting every record in `tally`.
+def read_warc_split(split: WarcSplit, keep: RecordFilter, tally: Counter) -> Iterator[ArchivedPage | DeadLetter]:
+    """The kept pages and dead letters of one split, counting every record in `tally`.
 
     Raises NotWarc for a file that is not WARC, OSError when it cannot be read."""
-    with open_warc(warc_file) as stream:
-        for frame in frames(stream, MAX_BLOCK_BYTES):
-            outcome = read_record(frame, warc_file, keep)
+    with open_warc(split.path) as stream:
+        for frame in frames(stream, MAX_BLOCK_BYTES, split.start, split.end):
+            outcome = read_record(frame, split.path, keep)
             tally["records"] += 1
             if isinstance(outcome, Skipped):
                 tally[f"skipped_{outcome.reason}"] += 1
@@ -45,19 +45,21 @@ def read_warc_file(warc_file: str, keep: RecordFilter, tally: Counter) -> Iterat
 
 
 class ReadWarcFileFn(beam.DoFn):
-    """A WARC file path in; its archived pages out, then its ledger row on 'ledger'; dead letters on
-    'dead_letters'. A file that cannot be read is a dead letter without a ledger row (read again next run)."""
+    """A WarcSplit (or a file path) in; its archived pages out, then its ledger row on 'ledger'; dead letters
+    on 'dead_letters'. A split that cannot be read is a dead letter without a ledger row (read again next run)."""
 
     def __init__(self, keep: RecordFilter, run_id: str) -> None:
         self._keep = keep
         self._run_id = run_id
-        self.files = Metrics.counter("warc", "files")
+        self.splits = Metrics.counter("warc", "splits")
         self.records = Metrics.counter("warc", "records")
 
-    def process(self, warc_file: str) -> Iterator[Any]:
+    def process(self, split: WarcSplit | str) -> Iterator[Any]:
+        split = WarcSplit(split) if isinstance(split, str) else split
+        warc_file = split.path
         started, tally, status = time.monotonic(), Counter(), READ
         try:
-            for outcome in read_warc_file(warc_file, self._keep, tally):
+            for outcome in read_warc_split(split, self._keep, tally):
                 if isinstance(outcome, DeadLetter):
                     yield beam.pvalue.TaggedOutput(DEAD_LETTERS, outcome)
                 else:
@@ -74,16 +76,17 @@ class ReadWarcFileFn(beam.DoFn):
                 "the next backfill reads this file again", url=warc_file))
             return
         seconds = time.monotonic() - started
-        self.files.inc()
+        self.splits.inc()
         self.records.inc(tally["records"])
-        progress.info("warc: %s read: %s records, %s pages, %s dead letters in %.1f s (%.0f records/s)",
-                      warc_file, f"{tally['records']:,}", f"{tally['pages']:,}", f"{tally['dead_letters']:,}",
-                      seconds, tally["records"] / seconds if seconds else 0.0)
-        yield beam.pvalue.TaggedOutput(LEDGER, ledger_row(warc_file, status, tally, seconds, self._run_id))
+        progress.info("warc: %s (part %d of %d) read: %s records, %s pages, %s dead letters in %.1f s "
+                      "(%.0f records/s)", warc_file, split.part + 1, split.parts, f"{tally['records']:,}",
+                      f"{tally['pages']:,}", f"{tally['dead_letters']:,}", seconds,
+                      tally["records"] / seconds if seconds else 0.0)
+        yield beam.pvalue.TaggedOutput(LEDGER, ledger_row(split, status, tally, seconds, self._run_id))
 
 
 class ReadArchives(beam.PTransform):
-    """WARC file paths -> `pages` (ArchivedPage), `dead_letters` (stage warc) and `ledger` (one row a file)."""
+    """WarcSplits (or paths) -> `pages` (ArchivedPage), `dead_letters` (stage warc), `ledger` (one row a split)."""
 
     def __init__(self, keep: RecordFilter, run_id: str) -> None:
         super().__init__()
@@ -123,6 +126,11 @@ class KeepLanguages(beam.PTransform):
     def expand(self, rows) -> LanguageSplit:
         split = rows | "ByLanguage" >> beam.FlatMap(split_language, self._languages).with_outputs("other", main="kept")
         return LanguageSplit(split.kept, split.other)
+
+
+def files_read_facts(rows: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """One `warc_files_read` fact per file all of whose splits the run read."""
+    return [count_fact("warc_files_read", None)] * len(files_read(list(rows)))
 
 
 def ledger_facts(row: dict[str, Any]) -> list[tuple[str, str]]:

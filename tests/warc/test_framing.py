@@ -143,3 +143,20 @@ def test_a_2_gb_gzip_member_is_inflated_as_a_stream_never_held(tmp_path):
     huge = [f for f in found if f.length == HUGE]
     assert len(huge) == 1 and len(huge[0].block) == MAX_BLOCK_BYTES
     assert problems(found) == [] and urls(found)[-4:] == [p.url for p in PAGES[2:]]
+
+
+@pytest.mark.parametrize("parts", [2, 3, 7, 40])
+def test_byte_ranges_of_a_gzip_file_hold_every_record_once(parts):
+    pages = [page(i) for i in range(30)]
+    members = records(pages)
+    members[11] = members[11][: len(members[11]) // 2]  # a damaged member, somewhere in some range
+    data = b"".join(members)
+    bounds = [len(data) * i // parts for i in range(parts)] + [None]
+    found = [f for i in range(parts) for f in frames(io.BytesIO(data), MAX_BLOCK_BYTES, bounds[i], bounds[i + 1])]
+    assert urls(found) == [p.url for i, p in enumerate(pages) if i != 11]
+    assert problems(found) == ["corrupt"]
+
+
+def test_a_range_that_holds_no_member_start_is_empty():
+    data = b"".join(records([page(1)]))
+    assert list(frames(io.BytesIO(data), MAX_BLOCK_BYTES, 5, len(data))) == []

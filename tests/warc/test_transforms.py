@@ -122,3 +122,39 @@ def test_no_files_is_a_usage_error(tmp_path):
         list_warc_files(str(tmp_path / "*.warc.gz"))
 
 
+
+
+def test_gzip_files_are_split_in_byte_ranges_and_the_rest_read_whole():
+    from pipeline.warc.sources import WarcSplit, plan_splits, split_bytes_for
+
+    sizes = {"a.warc.gz": 1000, "b.warc": 5000, "c.warc.gz": 300}
+    splits = plan_splits(["a.warc.gz", "b.warc", "c.warc.gz", "https://x/d.warc.gz"], sizes, 400)
+    assert [s for s in splits if s.path == "a.warc.gz"] == [
+        WarcSplit("a.warc.gz", 0, 333, 0, 3), WarcSplit("a.warc.gz", 333, 666, 1, 3), WarcSplit("a.warc.gz", 666, None, 2, 3)]
+    assert [s for s in splits if s.path != "a.warc.gz"] == [WarcSplit("b.warc"), WarcSplit("c.warc.gz"),
+                                                             WarcSplit("https://x/d.warc.gz")]
+    assert split_bytes_for(10 ** 6, 2) == 256 * 1024 and split_bytes_for(10 ** 12, 2) == 64 * 1024 * 1024
+
+
+def test_a_file_is_read_when_all_its_splits_are_in_one_run():
+    from pipeline.warc.ledger import files_read
+
+    row = {"warc_file": "a.warc.gz", "parts": 3, "status": "read", "run_id": "r1"}
+    assert files_read([{**row, "part": 0}, {**row, "part": 2}]) == set()
+    assert files_read([{**row, "part": 0}, {**row, "part": 2}, {**row, "part": 1}]) == {"a.warc.gz"}
+    assert files_read([{**row, "part": 0}, {**row, "part": 1, "run_id": "r2"}, {**row, "part": 2}]) == set()
+    assert files_read([{**row, "part": 0, "status": "not_warc"}]) == {"a.warc.gz"}
+
+
+def test_read_archives_reads_a_split_file_once(tmp_path):
+    from pipeline.warc.sources import plan_splits
+
+    path = write(tmp_path / "big.warc.gz", records([page(i) for i in range(40)]))
+    splits = plan_splits([str(path)], {str(path): path.stat().st_size}, path.stat().st_size // 4 + 1)
+    assert len(splits) == 4
+    with TestPipeline(runner="FnApiRunner") as p:
+        read = p | beam.Create(splits) | ReadArchives(EVERYTHING, "run-1")
+        assert_that(read.pages | "Urls" >> beam.Map(lambda page: page.url),
+                    equal_to([f"https://news.example/story/{i}" for i in range(40)]), label="pages")
+        assert_that(read.ledger | "Parts" >> beam.Map(lambda row: (row["part"], row["parts"])),
+                    equal_to([(i, 4) for i in range(4)]), label="ledger")
