@@ -171,6 +171,9 @@ def _save(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
             np.savez(f, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8), **arrays)
         os.chmod(tmp, 0o644)  # other users of the machine (or image) read the same cache
         os.replace(tmp, path)
+        for old in path.parent.glob("gazetteer-*.npz"):  # indexes of older packages or data files
+            if old != path:
+                old.unlink(missing_ok=True)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
