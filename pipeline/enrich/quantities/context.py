@@ -96,6 +96,10 @@ def note_context_words(toks: list[Tok], c: Count, trig: int, lo: int, hi: int) -
             break
     if c.start - 1 >= lo and toks[c.start - 1].lower in {"another", "further", "additional"}:
         extra.append("another")  # "Another 4 people were killed in a second strike"
+    # "were also wounded", "also detained two suspects": people besides those just named
+    span = toks[c.end:trig] if trig > c.start else toks[max(lo, trig - 2):trig]
+    if any(t.lower == "also" for t in span):
+        extra.append("also")
     superseded = _superseded_cue(toks, c, lo, hi)
     if superseded:
         extra.append("superseded")

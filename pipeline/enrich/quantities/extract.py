@@ -18,7 +18,7 @@ from pipeline.enrich.quantities.sentence import (
     gapped_counts,
     mark_conflicting,
 )
-from pipeline.enrich.quantities.tokens import Count, entity_tuples, sentence_bounds, tokens_of
+from pipeline.enrich.quantities.tokens import Count, entity_tuples, is_title_line, sentence_bounds, tokens_of
 from pipeline.enrich.quantities.triggers import context_triggers
 
 
@@ -54,6 +54,9 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
         gapped_counts(toks, resolved)
         mark_conflicting(toks, resolved)
         background_subsets(resolved)
+        if resolved and is_title_line(toks, lo, hi):
+            for c in resolved:
+                c.qualifier.append("headline")
         last_category = next((c.category for c in reversed(resolved) if c.category in PEOPLE), last_category)
         attribution = attribution_of(toks, lo, hi, sent_ents) if resolved else None
         for c in resolved:

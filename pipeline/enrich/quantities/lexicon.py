@@ -70,6 +70,8 @@ GENERIC_OBJECTS = _words("people.yaml", "generic_objects")
 TIME_NOUNS = _words("people.yaml", "time_nouns")
 ORDINALS = _words("people.yaml", "ordinals")
 COLLECTIVE_NOUNS = _words("people.yaml", "collective_nouns")
+MALE_NOUNS = _words("people.yaml", "male_nouns")
+FEMALE_NOUNS = _words("people.yaml", "female_nouns")
 
 # context.yaml
 PASSIVE_HELPERS = _words("context.yaml", "passive_helpers")

@@ -114,7 +114,7 @@ def implicit_counts(toks: list[Tok], lo: int, hi: int, taken: set[int]) -> list[
             continue
         ordinal = _ordinal_person(toks, i, hi)
         if ordinal != -1:  # "a third died later": one more person, told by rank
-            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["another"], implicit=True)
+            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["rank"], implicit=True)
             c.obj_start, c.obj_end, c.obj_head = i + 1, ordinal + 1, ordinal
             out.append(c)
             i = ordinal + 1
