@@ -4,6 +4,8 @@
   "Homs governorate", "the city of Hama" (not read: too rare), "Orange County".
 - Containment written after it, "Paris, Texas", "Homs, Syria", "Alexandria, La.", names the
   country or first-level division it must be in (AP state abbreviations included).
+- A country, division or US county opening an organisation's name ("Texas Forest Service") is
+  context for the other mentions, never a place of the article's own.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, COUNTRY, Gazetteer, Place
+from pipeline.enrich.geo.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place
 from pipeline.enrich.geo.names import normalize
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -167,7 +169,3 @@ def dateline_mention(dateline: str | None, gaz: Gazetteer) -> Mention | None:
     if region.strip():
         m.container = container_after(", " + region.strip(), 0, gaz)
     return m if m.candidates else None
-
-
-def is_city(p: Place) -> bool:
-    return p.kind == CITY
