@@ -35,6 +35,7 @@ from spacy.tokens import Doc
 from pipeline.enrich.entities import common_words, entities_from_doc, summarize_entities
 from pipeline.enrich.geo.attach import place_columns
 from pipeline.enrich.geo.gazetteer import Gazetteer, shared_gazetteer
+from pipeline.enrich.geo.gazetteer import check_installed as check_gazetteer_installed
 from pipeline.enrich.model import DEFAULT_MODEL, check_model_installed, load_nlp
 from pipeline.records import DeadLetter
 
@@ -310,7 +311,8 @@ class EnrichArticlesFn(beam.DoFn):
             assert loading is not None, "setup() was not called"
             loading.join()
             if self._load_error is not None:
-                raise RuntimeError(f"loading spaCy model {self.spacy_model!r} failed: {self._load_error}") from self._load_error
+                raise RuntimeError(f"loading spaCy model {self.spacy_model!r} or the places gazetteer failed: "
+                                   f"{self._load_error}") from self._load_error
         assert self._nlp is not None
         return self._nlp
 
@@ -364,6 +366,7 @@ class EnrichArticles(beam.PTransform):
     ) -> None:
         super().__init__(label)
         check_model_installed(spacy_model)
+        check_gazetteer_installed()
         self.spacy_model = spacy_model
         self.with_parser = with_parser
         self.batch_size = batch_size

