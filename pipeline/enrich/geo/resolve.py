@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from pipeline.enrich.geo.candidates import Candidate, Mention
 from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, CONTINENT, COUNTRY, REGION, Place
+from pipeline.enrich.geo.names import normalize
 
 # Weights of the terms (see the module docstring); tuned on general rules, not on any one text.
 COUNTRY_BASE, CONTINENT_BASE, REGION_BASE, ADMIN1_BASE = 9.0, 10.0, 9.5, 2.5
 CAPITAL_BONUS, ALT_PENALTY, ALT_PENALTY_ALONE = 3.5, 4.0, 0.5
 SEAT_BONUS = 2.5
+SEAT_SPELLING = 0.8  # how alike a town's own name and the printed name must be for it to be the seat by another name
 CONTAINED, NOT_CONTAINED = 8.0, -8.0
 DESIGNATED, NOT_DESIGNATED = 4.0, -3.0
 COUNTRY_SHARE, NEIGHBOUR_SHARE, ADMIN1_SHARE = 4.0, 1.5, 3.0
@@ -94,11 +97,15 @@ def prior(c: Candidate, any_own_name: bool) -> tuple[float, str]:
     return score, why
 
 
-def is_seat(c: Candidate, candidates: list[Candidate]) -> bool:
-    """A town bearing the name of the division it lies in ("Kabul" in Kabul province)."""
+def is_seat(c: Candidate, candidates: list[Candidate], name: str) -> bool:
+    """A town bearing the name of the division it lies in ("Kabul" in Kabul province; "Hama" for Ḩamāh in
+    Hama, a transliteration) -- not a town that has the name only as another of its names ("Montana City")."""
     key = c.place.admin1_key
-    return c.place.kind == CITY and key is not None and any(
-        o.place.kind == ADMIN1 and o.place.admin1_key == key and not o.alt for o in candidates)
+    if c.place.kind != CITY or key is None:
+        return False
+    if c.alt and SequenceMatcher(None, normalize(c.place.name), normalize(name)).ratio() < SEAT_SPELLING:
+        return False
+    return any(o.place.kind == ADMIN1 and o.place.admin1_key == key and not o.alt for o in candidates)
 
 
 def contains(container: Place, p: Place) -> bool:
@@ -152,7 +159,7 @@ def context_terms(p: Place, ctx: Context) -> list[tuple[float, str]]:
     near_names, within = ctx.support.get(p.row, (0, False))
     if near_names >= 2:  # one neighbour can be chance; a cluster of names is a place's surroundings
         out.append((SUPPORT * min(near_names - 1, SUPPORT_MAX), f"{near_names} other names of the article lie within 60 km"))
-    if within:
+    if within and a == 0:  # once the division is chosen, its share above says it
         out.append((WITHIN, "another name of the article can be its division (or a town in it)"))
     d = ctx.dateline
     if d is not None and d.row == p.row:
@@ -186,7 +193,7 @@ def resolve(m: Mention, ctx: Context) -> Choice:
     scored = []
     for c in cands:
         base, why = prior(c, own)
-        if is_seat(c, cands) and m.designator != "admin":  # a prior too: what a bare "Kabul" means
+        if is_seat(c, cands, m.name) and m.designator != "admin":  # a prior too: what a bare "Kabul" means
             base += SEAT_BONUS + (ALT_PENALTY if c.alt else 0.0)  # "Hama" for Ḩamāh in Hama is its own name
             why = "the town of its division's name, " + why
         terms = text_terms(c, m) + context_terms(c.place, ctx)
