@@ -18,7 +18,8 @@ from pipeline.enrich.quantities.sentence import (
     gapped_counts,
     mark_conflicting,
 )
-from pipeline.enrich.quantities.tokens import Count, entity_tuples, is_title_line, sentence_bounds, tokens_of
+from pipeline.enrich.quantities.frames import is_title_line, roundup_cue, scene_cue
+from pipeline.enrich.quantities.tokens import Count, Tok, entity_tuples, sentence_bounds, tokens_of
 from pipeline.enrich.quantities.triggers import context_triggers
 
 
@@ -31,7 +32,8 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
     use_dep = doc.has_annotation("DEP")
     out: list[dict] = []
     index_of = {t.i: k for k, t in enumerate(toks)}
-    last_category: str | None = None  # of the last people count: "It rose to 137" in the next sentence
+    last_category: str | None = None
+    scene: str | None = None  # a change of place or time not yet followed by people counted  # of the last people count: "It rose to 137" in the next sentence
     for lo, hi in sentence_bounds(doc, toks):
         context_triggers(toks, lo, hi)
         counts = between_ranges(toks, find_counts(toks, lo, hi), lo)
@@ -54,12 +56,29 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
         gapped_counts(toks, resolved)
         mark_conflicting(toks, resolved)
         background_subsets(resolved)
-        if resolved and is_title_line(toks, lo, hi):
-            for c in resolved:
-                c.qualifier.append("headline")
+        scene = scene_cue(toks, lo, hi) or scene
+        if any(c.category in PEOPLE for c in resolved):
+            frame_counts(toks, lo, hi, resolved, scene)
+            scene = None
         last_category = next((c.category for c in reversed(resolved) if c.category in PEOPLE), last_category)
         attribution = attribution_of(toks, lo, hi, sent_ents) if resolved else None
         for c in resolved:
             place = nearest_place(sent_ents, toks[c.start].idx, toks[c.end - 1].end)
             out.append(to_dict(text, toks, c, s_char, e_char, attribution, place))
     return out
+
+
+def frame_counts(toks: list[Tok], lo: int, hi: int, counts: list[Count], scene: str | None) -> None:
+    """Mark the people counts of a headline line, of a round-up sentence, and of the first sentence after a
+    change of scene (frames.py), for the rollup."""
+    marks = []
+    if is_title_line(toks, lo, hi):
+        marks.append("headline")
+    cue = roundup_cue(toks, lo, hi)
+    if cue:
+        marks += ["roundup", cue]
+    if scene:
+        marks += ["scene", scene]
+    for c in counts:
+        if c.category in PEOPLE and not set(c.qualifier) & {"background", "superseded"} and not c.negated:
+            c.qualifier.extend(marks)

@@ -97,6 +97,8 @@ CONTRAST_WORDS = _words("context.yaml", "contrast_words")
 EARLIER_WORDS = _words("context.yaml", "earlier_words")
 RETRACTING_WORDS = _words("context.yaml", "retracting_words")
 RECENT_PERIOD_NOUNS = _words("context.yaml", "recent_period_nouns")
+INCIDENT_NOUNS = _words("context.yaml", "incident_nouns")
+SEVERAL_WORDS = _words("context.yaml", "several_words")
 
 # numbers.yaml
 VAGUE_FIRST = _words("numbers.yaml", "vague_first")

@@ -286,6 +286,9 @@ def find_counts(toks: list[Tok], lo: int, hi: int) -> list[Count]:
 
 def _vague_counts_something(toks: list[Tok], i: int, end: int, hi: int) -> bool:
     """'several insurgents', 'dozens of people', 'many of them' -- not 'many thanks', 'a few times'."""
+    if i > 0 and toks[i - 1].pos == "VERB" and toks[i - 1].tag in {"VBG", "VBD"} \
+            and lex.EVENT_TRIGGERS.get(toks[i - 1].lemma) and toks[i].lower not in {"many", "few"}:
+        return True  # "killing several and detaining two": the people of the verb, named before
     if end >= hi:
         return False
     nxt = toks[end]

@@ -59,8 +59,13 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
     facts = [q for q in quantities if q.get("category") in lex.PEOPLE_CATEGORIES and not q.get("negated")
              and not q.get("hypothetical") and not _is_background(q) and " or " not in (q.get("qualifier") or "")]
     facts = _mark_after_other_category(quantities, facts)
-    headlines = [q for q in facts if "headline" in words_of(q)]
-    incidents = _incidents([q for q in facts if "headline" not in words_of(q)])
+    roundup = [q for q in facts if "roundup" in words_of(q)]
+    headlines = [q for q in facts if "headline" in words_of(q) and q not in roundup]
+    body = [q for q in facts if q not in roundup and q not in headlines]
+    incidents = _incidents(body, scenes=bool(roundup))
+    if roundup:
+        # a round-up tells several incidents: the article's incident is the first one it tells in full
+        incidents = incidents[:1] or [_incident_counts(roundup)]
     # a headline sums up the story below it: it never adds, and stands alone only where the body is silent
     summary = _incident_counts(headlines) if headlines else {}
     out: list[dict] = []
@@ -79,18 +84,24 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
             i_low, i_high, i_approx = incident.get(category, (None, 0, False))
             low, high, approx = add(low, i_low), add_high(high, i_high), approx or i_approx
         h_low, h_high, h_approx = summary.get(category, (None, 0, False))
-        if (h_low or 0) > (low or 0) or not any(category in incident for incident in incidents):
+        if (h_low or 0) > (low or 0) or (category in summary and not any(category in i for i in incidents)):
             low, high, approx = h_low, h_high, h_approx
+        if low is None and high == 0 and not any(category in i for i in incidents) and category not in summary:
+            continue  # told only in the round-up: its row follows
         out.append({"category": category, "low": low, "high": high, "approximate": approx,
                     "mentions": len(mentions), "scope": "incident"})
+    for category, (low, high, approx) in (_incident_counts(roundup) if roundup else {}).items():
+        out.append({"category": category, "low": low, "high": high, "approximate": approx,
+                    "mentions": sum(1 for q in roundup if q.get("category") == category), "scope": "roundup"})
     return out + _cumulative_rows(quantities)
 
 
-def _incidents(facts: list[dict]) -> list[dict[str, tuple[int | None, int | None, bool]]]:
-    """(low, high, approximate) per category for each incident of the article, in text order."""
+def _incidents(facts: list[dict], scenes: bool) -> list[dict[str, tuple[int | None, int | None, bool]]]:
+    """(low, high, approximate) per category for each incident of the article, in text order. A count marked
+    as another incident starts one; with `scenes` (a round-up) so does a change of scene."""
     blocks: list[list[dict]] = [[]]
     for group in _by_sentence(facts):
-        if blocks[-1] and all(_separate(q) for q in group):
+        if blocks[-1] and all(_separate(q) or (scenes and "scene" in words_of(q)) for q in group):
             blocks.append([])
         blocks[-1].extend(group)
     return [_incident_counts(block) for block in blocks if block]
@@ -129,12 +140,6 @@ def _tally(facts: list[dict], other_victims: int) -> tuple[int | None, int | Non
 def _mark_after_other_category(quantities: list[dict], facts: list[dict]) -> list[dict]:
     """Mark counts told after people of another category in their sentence: "killing one and wounding two
     others" -- those others are others than the killed, not more wounded."""
-    people_starts: dict[int, int] = {}
-    for q in quantities:
-        if q.get("category") in lex.PEOPLE_CATEGORIES:
-            key = int(q.get("sentence_start") or 0)
-            for other in lex.PEOPLE_CATEGORIES:
-                pass
     firsts: dict[tuple[int, str], int] = {}
     for q in quantities:
         if q.get("category") in lex.PEOPLE_CATEGORIES:

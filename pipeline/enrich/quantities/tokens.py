@@ -103,12 +103,3 @@ def entity_tuples(doc: Doc, entities: list[dict] | None) -> list[tuple[int, int,
                       for e in entities)
     return [(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
 
-
-_CLOSING = frozenset({".", "!", "?", ":", ";", '"', "”", "'", "’", ")"})
-
-
-def is_title_line(toks: list[Tok], lo: int, hi: int, longest: int = 25) -> bool:
-    """A short line of its own with no closing punctuation: a headline or a caption ("Teen shot in
-    Englewood", "4 dead, 10 wounded in weekend shootings"). It sums up the story told below it."""
-    whole_line = (lo == 0 or toks[lo].line_start) and (hi == len(toks) or toks[hi].line_start)
-    return whole_line and hi - lo <= longest and toks[hi - 1].lower not in _CLOSING
