@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections import Counter
 
 import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
@@ -158,3 +159,20 @@ def test_read_archives_reads_a_split_file_once(tmp_path):
                     equal_to([f"https://news.example/story/{i}" for i in range(40)]), label="pages")
         assert_that(read.ledger | "Parts" >> beam.Map(lambda row: (row["part"], row["parts"])),
                     equal_to([(i, 4) for i in range(4)]), label="ledger")
+
+
+def test_files_on_another_beam_filesystem_are_listed_sized_split_and_read(tmp_path):
+    """Any scheme Beam's FileSystems knows (gs://, s3:// ...) goes the same way; here `brokenfs://` (tests/state)."""
+    from pipeline.warc.sources import file_sizes, plan_splits
+    from pipeline.warc.transforms import read_warc_split
+    from tests.state.broken_fs import PREFIX
+
+    write(tmp_path / "a.warc.gz", records([page(i) for i in range(12)]))
+    write(tmp_path / "b.warc", records([page(20)], gzipped=False))
+    files = list_warc_files(PREFIX + str(tmp_path / "*.warc*"))
+    assert [f.rsplit("/", 1)[1] for f in files] == ["a.warc.gz", "b.warc"] and files[0].startswith(PREFIX)
+    sizes = file_sizes(files)
+    splits = plan_splits(files, sizes, sizes[files[0]] // 3 + 1)
+    assert len(splits) == 4
+    urls = [page.url for split in splits for page in read_warc_split(split, EVERYTHING, Counter())]
+    assert urls == [f"https://news.example/story/{i}" for i in (*range(12), 20)]
