@@ -176,3 +176,32 @@ def test_files_on_another_beam_filesystem_are_listed_sized_split_and_read(tmp_pa
     assert len(splits) == 4
     urls = [page.url for split in splits for page in read_warc_split(split, EVERYTHING, Counter())]
     assert urls == [f"https://news.example/story/{i}" for i in (*range(12), 20)]
+
+
+def test_a_path_list_and_its_files_are_read_over_http(tmp_path):
+    """Common Crawl serves CC-NEWS over https; here the same code against a loopback server."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from pipeline.warc.transforms import read_warc_split
+    from pipeline.warc.sources import WarcSplit
+
+    (tmp_path / "crawl-data").mkdir()
+    write(tmp_path / "crawl-data" / "one.warc.gz", records([page(1), page(2)]))
+    (tmp_path / "warc.paths.gz").write_bytes(gzip.compress(b"crawl-data/one.warc.gz\ncrawl-data/gone.warc.gz\n"))
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/"
+        files = list_warc_files(base + "warc.paths.gz", base)
+        assert files == [base + "crawl-data/one.warc.gz", base + "crawl-data/gone.warc.gz"]
+        pages = list(read_warc_split(WarcSplit(files[0]), EVERYTHING, Counter()))
+        assert [p.url for p in pages] == ["https://news.example/story/1", "https://news.example/story/2"]
+        _, [letter], ledger = split(ReadWarcFileFn(EVERYTHING, "run-1").process(files[1]))
+        assert letter.error_type == "read_error" and "404" in letter.message and ledger == []
+    finally:
+        server.shutdown()
+        server.server_close()
