@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# the places gazetteer's index, built once per machine (~10 s) so no run or test worker builds it
+	$(BIN)/python -m pipeline.enrich.geo.gazetteer
 	@touch $(STAMP)
 
 install: $(STAMP)
