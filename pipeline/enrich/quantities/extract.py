@@ -18,7 +18,7 @@ from pipeline.enrich.quantities.sentence import (
     gapped_counts,
     mark_conflicting,
 )
-from pipeline.enrich.quantities.frames import is_title_line, roundup_cue, scene_cue
+from pipeline.enrich.quantities.frames import is_title_line, repair_headline_verbs, roundup_cue, scene_cue
 from pipeline.enrich.quantities.tokens import Count, Tok, entity_tuples, sentence_bounds, tokens_of
 from pipeline.enrich.quantities.triggers import context_triggers
 
@@ -35,6 +35,7 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
     last_category: str | None = None
     scene: str | None = None  # a change of place or time not yet followed by people counted  # of the last people count: "It rose to 137" in the next sentence
     for lo, hi in sentence_bounds(doc, toks):
+        repair_headline_verbs(toks, lo, hi)
         context_triggers(toks, lo, hi)
         counts = between_ranges(toks, find_counts(toks, lo, hi), lo)
         taken = {k for c in counts for k in range(c.start, c.end)}

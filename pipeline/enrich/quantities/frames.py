@@ -32,6 +32,18 @@ def is_title_line(toks: list[Tok], lo: int, hi: int, longest: int = 25) -> bool:
     return whole_line and hi - lo <= longest and toks[hi - 1].lower not in _CLOSING
 
 
+def repair_headline_verbs(toks: list[Tok], lo: int, hi: int) -> None:
+    """On a headline line, read participles the tagger took for nouns as verbs: "Six Shot At The Spot",
+    "Gunman Shoots 4 People", "5-year-old shot in hand" (data/triggers.yaml `headline_verb_forms`)."""
+    if not is_title_line(toks, lo, hi):
+        return
+    for t in toks[lo:hi]:
+        form = lex.HEADLINE_VERB_FORMS.get(t.lower)
+        if form is not None and t.pos in {"NOUN", "PROPN"}:
+            t.lemma, t.tag = form
+            t.pos = "ADJ" if t.tag == "JJ" else "VERB"
+
+
 def roundup_cue(toks: list[Tok], lo: int, hi: int) -> str | None:
     """The words framing a sentence's counts over several incidents, or None.
 
@@ -60,6 +72,8 @@ def roundup_cue(toks: list[Tok], lo: int, hi: int) -> str | None:
 def scene_cue(toks: list[Tok], lo: int, hi: int) -> str | None:
     """The opening words of a sentence that set a place or time of its own ("In Kandahar province,",
     "Shortly before 8:45 p.m.,", "An hour earlier,"), or "Also," -- else None."""
+    if is_title_line(toks, lo, hi):
+        return None
     k = lo
     while k < hi and toks[k].lower in {"•", "-", "*", "—", "–"}:
         k += 1
@@ -71,8 +85,8 @@ def scene_cue(toks: list[Tok], lo: int, hi: int) -> str | None:
     opening = toks[k:comma]
     if any(t.pos in {"VERB", "AUX"} and t.tag not in {"VBN", "VBG"} for t in opening):
         return None  # "Police said, ..." is a clause, not a setting
-    setting = any(t.ent in _SCENE_ENTITIES for t in opening) or any(t.lower in {"earlier", "later"}
-                                                                     for t in opening)
+    setting = any(t.ent in _SCENE_ENTITIES and t.lower not in {"year", "old", "-"} for t in opening) or any(
+        t.lower in {"earlier", "later"} for t in opening)  # (ages are tagged DATE: "5-year-old")
     if setting and (opening[0].pos in {"ADP", "ADV", "DET", "NUM", ""} or opening[0].ent in {"TIME", "DATE"}
                     or opening[0].lower in {"earlier", "later", "shortly", "about", "around", "just"}):
         return span_text(toks, k, comma)

@@ -61,6 +61,9 @@ SHELTER_NOUNS = _words("triggers.yaml", "shelter_nouns")
 ESCAPE_PLACES = _words("triggers.yaml", "escape_places")
 OFFENDER_NOUNS = _words("triggers.yaml", "offender_nouns")
 UNCERTAIN_WOUND_LEMMAS = _words("triggers.yaml", "uncertain_wound_lemmas")
+TARGET_NOUNS = _words("triggers.yaml", "target_nouns")
+HEADLINE_VERB_FORMS: dict[str, tuple[str, str]] = {
+    form: (lemma, tag) for form, (lemma, tag) in _mapping("triggers.yaml", "headline_verb_forms").items()}
 
 # people.yaml
 PERSON_NOUNS = _words("people.yaml", "person_nouns")

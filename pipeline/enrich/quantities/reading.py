@@ -133,6 +133,11 @@ def _is_not_a_count(toks: list[Tok], i: int, end: int, lo: int, hi: int) -> bool
     if prev is not None and prev.lower == "," and prev2 is not None and prev2.ent == "PERSON" and \
             nxt is not None and nxt.lower in {",", ")"} and end - i == 1 and (parse_numeral(t.text) or 200) < 120:
         return True  # "Rose Alexis, 38, who fled": an age in apposition to a name
+    if prev is not None and prev.lower == "," and prev2 is not None and prev2.tag in {"NN", "NNP"} and (
+            prev2.lemma in lex.PERSON_NOUNS or prev2.lower in lex.PERSON_NOUNS) and end - i == 1 \
+            and (nxt is None or nxt.lower in {",", ")", ".", "and", "who", "was", "is", "with"}) \
+            and (parse_numeral(t.text) or parse_number_words([t.lower]) or 200) < 120:
+        return True  # "injured a boy, 7,", "shoots sister, 8, with": an age in apposition to one person
     if end - i == 1 and YEAR_RE.match(t.text):
         # a year unless it plainly counts something plural ("2000 people")
         if not (nxt is not None and nxt.tag in {"NNS", "NNPS"} and nxt.lower not in lex.MONTHS):

@@ -111,8 +111,8 @@ def _leaving_category(toks: list[Tok], k: int, lo: int, hi: int, default: str | 
 
 def _shot_outcome(toks: list[Tok], k: int, lo: int, hi: int) -> str:
     """'killed' when the shooting was fatal, 'wounded' when the person shot is not said to have died."""
-    if k + 1 < hi and toks[k + 1].lower == "at":
-        return ""  # "shot at": fired at, not hit
+    if k + 1 < hi and toks[k + 1].lower == "at" and _fired_at(toks, k + 2, hi):
+        return ""  # "shot at police", "they were shot at": fired at, not hit
     if k + 2 < hi and toks[k + 1].lower in {"a", "an"} and toks[k + 2].pos == "NUM" \
             and not (k + 3 < hi and toks[k + 3].lower in {"-", "year", "month"}):
         return ""  # "shot a 68": a score (not "shot a 17-year-old")
@@ -132,6 +132,20 @@ def _shot_outcome(toks: list[Tok], k: int, lo: int, hi: int) -> str:
                                                         and toks[j - 1].lower != "and"):
             break  # (a verb joined by "and" is still this person's: "shot in the chest and pronounced dead")
     return "wounded"
+
+
+def _fired_at(toks: list[Tok], j: int, hi: int) -> bool:
+    """After "shot at": a target (a person, "him", a car) or nothing -- fired at; a place ("shot at a party",
+    "Shot At The Spot") is where people were hit."""
+    while j < hi and toks[j].pos in {"DET", "ADJ", "NUM"} | ({""} if toks[j].lower in {"the", "a", "an"} else set()):
+        j += 1
+    if j >= hi or toks[j].pos in {"PUNCT", "ADP", "CCONJ", "SCONJ", "ADV"} or toks[j].pos == "PRON":
+        return True
+    k = j
+    while k + 1 < hi and toks[k + 1].pos in {"NOUN", "PROPN"}:
+        k += 1  # the head of "a police car", "The Spot Tulsa Nightclub"
+    head = toks[k]
+    return head.lemma in lex.PERSON_NOUNS or head.lower in lex.PERSON_NOUNS or head.lemma in lex.TARGET_NOUNS
 
 
 def pre_trigger(toks: list[Tok], c: Count, lo: int) -> tuple[int, str] | None:
