@@ -288,6 +288,8 @@ def body_columns(text: str, wire: WireParts, run_id: str) -> dict[str, Any]:
         "credits": list(wire.credits),
         "entities": [],
         "entity_summary": [],
+        "countries": [],
+        "primary_country": None,
         "quantities": [],
         "event_counts": [],
         "enrichment_status": None,

@@ -78,7 +78,8 @@ class AssignStoriesFn(beam.DoFn):
 
     def process(self, element: tuple[Any, Iterable[dict[str, Any]]], window=beam.DoFn.WindowParam) -> Iterator[Any]:
         _key, grouped = element
-        yield from self.assign(grouped, window, self._view.as_of(window.end))
+        claims = list(grouped)
+        yield from self.assign(claims, window, self._view.as_of(window.end, now=newest_copy(claims)))
 
     def assign(self, grouped: Iterable[dict[str, Any]], window: Any, index: Any) -> Iterator[Any]:
         """The window's claims with their story; its story records, story rows and facts, tagged."""
@@ -118,7 +119,7 @@ class CarryRecentStoriesFn(AssignStoriesFn):
     def process(self, element: tuple[str, tuple[Any, list[dict[str, Any]]]],
                 recent_state=beam.DoFn.StateParam(RECENT)) -> Iterator[Any]:
         _key, (window, grouped) = element
-        store = self._view.as_of(window.end)
+        store = self._view.as_of(window.end, now=newest_copy(grouped))
         recent = recent_state.read() or []
         new_records = []
         for output in self.assign(grouped, window, StackedIndex(store, build_index(recent))):
@@ -127,6 +128,12 @@ class CarryRecentStoriesFn(AssignStoriesFn):
             yield at_window_end(output, window)
         recent_state.write(still_recent(recent + new_records, store.run_ids(),
                                         window.end.to_utc_datetime(has_tz=True) - timedelta(seconds=self._window)))
+
+
+def newest_copy(claims: list[dict[str, Any]]) -> datetime | None:
+    """When the run's newest copy was fetched (or archived): --story-window reaches back from
+    there, so a backfill of last year's archive finds last year's stories."""
+    return max((claim["fetched_at"] for claim in claims), default=None)
 
 
 def still_recent(records: list[dict[str, Any]], stored_runs: set[str], since: datetime) -> list[dict[str, Any]]:

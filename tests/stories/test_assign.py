@@ -129,6 +129,22 @@ def test_only_finished_runs_records_within_the_window_are_read(tmp_path):
     assert index.story_ids == ["st-fresh"] and [r["article_id"] for r in index.reports_of("st-fresh")] == ["fresh"]
 
 
+def test_the_story_window_reaches_back_from_the_runs_newest_copy_so_a_backfill_finds_old_stories(tmp_path):
+    quake = [text(a) for a in copies(base("quake-malatya"), ["headline", "trim"])]
+    root, year_ago = tmp_path / "state", T0 - timedelta(days=365)
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "old.json").write_text(json.dumps({"run_id": "old"}))
+    old = claim("first", quake[0], run_id="old")
+    old["fetched_at"] = year_ago
+    write_records(root, "old", year_ago.date().isoformat(), [report_of(old, "st-old", year_ago)])
+    fn = AssignStoriesFn(str(tmp_path), str(root), "backfill", timedelta(days=7).total_seconds())
+    fn.setup()
+    archived = claim("second", quake[1], run_id="backfill")
+    archived["fetched_at"] = year_ago + timedelta(hours=5)  # a copy archived that day, read today
+    (out,) = [o for o in fn.process((None, [archived]), window=GlobalWindow()) if not hasattr(o, "tag")]
+    assert out["story_id"] == "st-old"
+
+
 def test_assign_dofn_tags_records_stories_and_facts(tmp_path):
     quake = [text(a) for a in copies(base("quake-malatya"), ["headline", "trim"])]
     fn = AssignStoriesFn(str(tmp_path), str(tmp_path / "state"), "r1", timedelta(days=7).total_seconds())
