@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from pipeline.enrich.quantities import lexicon as lex
 from pipeline.enrich.quantities.context import is_hypothetical, is_negated, is_planned, note_context_words, scope_of
+from pipeline.enrich.quantities.outcomes import clause_outcome
 from pipeline.enrich.quantities.parse import dep_trigger
 from pipeline.enrich.quantities.people import is_person_word, object_text, person_like
 from pipeline.enrich.quantities.tokens import Count, Tok
@@ -43,6 +44,12 @@ def categorise(doc: Doc, toks: list[Tok], c: Count, lo: int, hi: int, index_of: 
         cat = trigger_category(obj)
         if cat:
             found = (c.obj_head, cat)
+    uncertain = False
+    if found is None:
+        outcome = clause_outcome(toks, c, hi)  # "was taken to a hospital after being shot", "in critical condition"
+        if outcome is not None:
+            k, cat, uncertain = outcome
+            found = (k, cat)
     if found is not None:
         k, cat = found
         trig = toks[k]
@@ -63,7 +70,7 @@ def categorise(doc: Doc, toks: list[Tok], c: Count, lo: int, hi: int, index_of: 
                 cat = "kidnapped"
         c.trigger = toks[k].text
         c.category = cat
-        if cat == "wounded" and toks[k].lemma in lex.UNCERTAIN_WOUND_LEMMAS:
+        if cat == "wounded" and (uncertain or toks[k].lemma in lex.UNCERTAIN_WOUND_LEMMAS):
             # shot, hit by a bullet, suffered a gunshot wound -- not said to have died: the rollup nets out those who did
             c.qualifier.append("shot")
         if cat == "troops" and obj is not None and obj.lemma not in lex.TROOP_NOUNS and not is_person_word(obj):

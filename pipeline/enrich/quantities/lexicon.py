@@ -62,6 +62,11 @@ ESCAPE_PLACES = _words("triggers.yaml", "escape_places")
 OFFENDER_NOUNS = _words("triggers.yaml", "offender_nouns")
 UNCERTAIN_WOUND_LEMMAS = _words("triggers.yaml", "uncertain_wound_lemmas")
 TARGET_NOUNS = _words("triggers.yaml", "target_nouns")
+ADJUNCT_CONJUNCTIONS = _words("triggers.yaml", "adjunct_conjunctions")
+HOSPITAL_CONDITIONS = _words("triggers.yaml", "hospital_conditions")
+HOSPITAL_WORDS = _words("triggers.yaml", "hospital_words")
+CARRY_VERBS = _words("triggers.yaml", "carry_verbs")
+ARRIVE_VERBS = _words("triggers.yaml", "arrive_verbs")
 HEADLINE_VERB_FORMS: dict[str, tuple[str, str]] = {
     form: (lemma, tag) for form, (lemma, tag) in _mapping("triggers.yaml", "headline_verb_forms").items()}
 

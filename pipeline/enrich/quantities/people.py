@@ -95,7 +95,9 @@ def implicit_counts(toks: list[Tok], lo: int, hi: int, taken: set[int]) -> list[
                 i = end
                 continue
         if t.ent == "PERSON" and (i == lo or toks[i - 1].ent != "PERSON") and \
-                not (i > lo and toks[i - 1].pos in {"NUM", "DET"}):
+                not (i > lo and toks[i - 1].pos in {"NUM", "DET"}) and \
+                not (i - 2 >= lo and toks[i - 1].lower == "of" and toks[i - 2].lower == ","):
+            # (not "Tony McLaughlin, 38, of Calais": a home town the tagger took for a name)
             end = i + 1
             while end < hi and toks[end].ent == "PERSON" and toks[end].pos in {"PROPN", "NOUN"}:
                 end += 1

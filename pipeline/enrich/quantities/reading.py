@@ -130,6 +130,12 @@ def _is_not_a_count(toks: list[Tok], i: int, end: int, lo: int, hi: int) -> bool
         return True  # "23 years old", "23 years of age"
     if prev is not None and prev.lower in lex.AGE_WORDS:
         return True
+    j = i - 1
+    while j >= lo and i - j <= 10 and (toks[j].lower in {",", "and", "to", "through", "-", "–", "or"}
+                                       or (toks[j].pos == "NUM" and toks[j].text[:1].isdigit())):
+        j -= 1
+    if j >= lo and j < i - 1 and toks[j].lower in lex.AGE_WORDS:
+        return True  # "ages 22, 26, 29 and 37", "ages 19 through 43": the rest of a list of ages
     if prev is not None and prev.lower == "," and prev2 is not None and prev2.ent == "PERSON" and \
             nxt is not None and nxt.lower in {",", ")"} and end - i == 1 and (parse_numeral(t.text) or 200) < 120:
         return True  # "Rose Alexis, 38, who fled": an age in apposition to a name
@@ -138,6 +144,9 @@ def _is_not_a_count(toks: list[Tok], i: int, end: int, lo: int, hi: int) -> bool
             and (nxt is None or nxt.lower in {",", ")", ".", "and", "who", "was", "is", "with"}) \
             and (parse_numeral(t.text) or parse_number_words([t.lower]) or 200) < 120:
         return True  # "injured a boy, 7,", "shoots sister, 8, with": an age in apposition to one person
+    if prev is not None and prev.lower in {"both", "each"} and prev2 is not None and prev2.lower == "," \
+            and end - i == 1 and (parse_numeral(t.text) or 200) < 120:
+        return True  # "Parish Jordan and Leroy Monsalvatge, both 22": their age
     if end - i == 1 and YEAR_RE.match(t.text):
         # a year unless it plainly counts something plural ("2000 people")
         if not (nxt is not None and nxt.tag in {"NNS", "NNPS"} and nxt.lower not in lex.MONTHS):

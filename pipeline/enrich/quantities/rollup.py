@@ -8,7 +8,7 @@ for the rest.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 from pipeline.enrich.quantities import lexicon as lex
 from pipeline.enrich.quantities.tally import Tally, add, add_high, as_int, head_word, statement, words_of
@@ -61,72 +61,96 @@ def rollup_event_counts(quantities: list[dict]) -> list[dict]:
     facts = _mark_after_other_category(quantities, facts)
     roundup = [q for q in facts if "roundup" in words_of(q)]
     headlines = [q for q in facts if "headline" in words_of(q) and q not in roundup]
-    body = [q for q in facts if q not in roundup and q not in headlines]
-    incidents = _incidents(body, scenes=bool(roundup))
+    blocks = _blocks([q for q in facts if q not in roundup and q not in headlines], scenes=bool(roundup))
     if roundup:
         # a round-up tells several incidents: the article's incident is the first one it tells in full
-        incidents = incidents[:1] or [_incident_counts(roundup)]
-    # a headline sums up the story below it: it never adds, and stands alone only where the body is silent
-    summary = _incident_counts(headlines) if headlines else {}
+        blocks = blocks[:1] or [roundup]
+    counts = _counts(blocks, headlines)
     out: list[dict] = []
     for category in lex.PEOPLE_CATEGORIES:
         qs = [q for q in quantities if q.get("category") == category]
         if not qs:
             continue
-        mentions = [q for q in facts if q.get("category") == category]
-        if not mentions:
-            if any(q.get("negated") and not q.get("hypothetical") for q in qs):
+        if category not in counts:
+            if not any(q.get("category") == category for q in facts) and any(
+                    q.get("negated") and not q.get("hypothetical") for q in qs):
                 out.append({"category": category, "low": 0, "high": 0, "approximate": False, "mentions": 0,
                             "scope": "incident"})
-            continue
-        low, high, approx = None, 0, False
-        for incident in incidents:
-            i_low, i_high, i_approx = incident.get(category, (None, 0, False))
-            low, high, approx = add(low, i_low), add_high(high, i_high), approx or i_approx
-        h_low, h_high, h_approx = summary.get(category, (None, 0, False))
-        if (h_low or 0) > (low or 0) or (category in summary and not any(category in i for i in incidents)):
-            low, high, approx = h_low, h_high, h_approx
-        if low is None and high == 0 and not any(category in i for i in incidents) and category not in summary:
-            continue  # told only in the round-up: its row follows
+            continue  # (told only in a round-up: its row follows)
+        low, high, approx = counts[category]
         out.append({"category": category, "low": low, "high": high, "approximate": approx,
-                    "mentions": len(mentions), "scope": "incident"})
-    for category, (low, high, approx) in (_incident_counts(roundup) if roundup else {}).items():
+                    "mentions": sum(1 for q in facts if q.get("category") == category), "scope": "incident"})
+    for category, (low, high, approx) in (_counts([roundup], []) if roundup else {}).items():
         out.append({"category": category, "low": low, "high": high, "approximate": approx,
                     "mentions": sum(1 for q in roundup if q.get("category") == category), "scope": "roundup"})
     return out + _cumulative_rows(quantities)
 
 
-def _incidents(facts: list[dict], scenes: bool) -> list[dict[str, tuple[int | None, int | None, bool]]]:
-    """(low, high, approximate) per category for each incident of the article, in text order. A count marked
-    as another incident starts one; with `scenes` (a round-up) so does a change of scene."""
+Figure = tuple[int | None, int | None, bool]  # low, high, approximate
+
+
+def _blocks(facts: list[dict], scenes: bool) -> list[list[dict]]:
+    """The article's incidents, in text order: a count marked as another incident starts one; with `scenes`
+    (a round-up) so does a change of scene."""
     blocks: list[list[dict]] = [[]]
     for group in _by_sentence(facts):
         if blocks[-1] and all(_separate(q) or (scenes and "scene" in words_of(q)) for q in group):
             blocks.append([])
         blocks[-1].extend(group)
-    return [_incident_counts(block) for block in blocks if block]
+    return [block for block in blocks if block]
 
 
-def _incident_counts(facts: list[dict]) -> dict[str, tuple[int | None, int | None, bool]]:
-    """Per category, the people of one incident; the wounded told only as shot are netted of the killed."""
-    counts: dict[str, tuple[int | None, int | None, bool]] = {}
+def _counts(blocks: list[list[dict]], headlines: list[dict]) -> dict[str, Figure]:
+    """Per category, the people of the incidents (added up) and the headline (which never adds: it stands
+    alone only where the body is silent or gives fewer); the wounded told only as shot are netted of the
+    article's killed."""
+    out: dict[str, Figure] = {}
     for category in lex.PEOPLE_CATEGORIES:
-        cat_facts = [q for q in facts if q.get("category") == category]
-        if not cat_facts:
-            continue
-        killed = counts.get("killed", (0, 0, False))[0] or 0
-        low, high, approx = _tally(cat_facts, killed)
-        if category == "wounded":
-            # "shot" alone does not say the person lived: those shot count as wounded net of the killed
-            # ("four people were shot; one died" -> 3); people said to be wounded or injured stay
-            shot = [q for q in cat_facts if "shot" in words_of(q)]
-            if shot:
-                netted = killed - _killed_apart(facts, shot)
-                deduct = max(0, min(netted, _tally(shot, killed)[0] or 0))
-                low = max(0, (low or 0) - deduct)
-                high = None if high is None else max(low, high - deduct)
-        counts[category] = (low, high, approx)
-    return counts
+        figure = _figure(blocks, headlines, category, out)
+        if figure is not None:
+            out[category] = _net_of_killed(blocks, headlines, figure, out) if category == "wounded" else figure
+    return out
+
+
+def _figure(blocks: list[list[dict]], headlines: list[dict], category: str, known: dict[str, Figure],
+            keep: Callable[[dict], bool] = lambda q: True) -> Figure | None:
+    """One category's (low, high, approximate) over the incidents and the headline, of the counts `keep`
+    accepts; None when there are none."""
+    low: int | None = None
+    high: int | None = 0
+    approx = False
+    seen = False
+    for block in blocks:
+        facts = [q for q in block if q.get("category") == category and keep(q)]
+        if facts:
+            killed = _tally([q for q in block if q.get("category") == "killed"], 0)[0] or 0
+            b_low, b_high, b_approx = _tally(facts, killed if category != "killed" else 0)
+            low, high, approx, seen = add(low, b_low), add_high(high, b_high), approx or b_approx, True
+    heads = [q for q in headlines if q.get("category") == category and keep(q)]
+    if heads:
+        h_low, h_high, h_approx = _tally(heads, (known.get("killed") or (0, 0, False))[0] or 0)
+        if not seen or (h_low or 0) > (low or 0):
+            low, high, approx, seen = h_low, h_high, h_approx, True
+    return (low, high, approx) if seen else None
+
+
+def _net_of_killed(blocks: list[list[dict]], headlines: list[dict], figure: Figure,
+                   known: dict[str, Figure]) -> Figure:
+    """"shot" alone does not say the person lived: those told only as shot count as wounded net of the killed
+    ("four people were shot; one died" -> 3); the dead can only be among those not also told as wounded,
+    and not the killed told beside them as other people ("A woman was killed and her son was shot")."""
+    shot = _figure(blocks, headlines, "wounded", known, lambda q: "shot" in words_of(q))
+    killed = (known.get("killed") or (0, 0, False))[0] or 0
+    if shot is None or not killed:
+        return figure
+    certain = _figure(blocks, headlines, "wounded", known, lambda q: "shot" not in words_of(q))
+    facts = [q for block in blocks + [headlines] for q in block]
+    apart = _killed_apart(facts, [q for q in facts if q.get("category") == "wounded" and "shot" in words_of(q)])
+    low, high, approx = figure
+    unsure = (low or 0) - ((certain[0] or 0) if certain else 0)
+    deduct = max(0, min(killed - apart, shot[0] or 0, unsure))
+    low = max(0, (low or 0) - deduct)
+    return low, None if high is None else max(low, high - deduct), approx
 
 
 def _tally(facts: list[dict], other_victims: int) -> tuple[int | None, int | None, bool]:

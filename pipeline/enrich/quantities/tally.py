@@ -141,6 +141,11 @@ def _agree(person: dict, pronoun: dict) -> bool:
     return True
 
 
+def _same_kind(a: dict, b: dict) -> bool:
+    head_a, head_b = head_word(a.get("object")), head_word(b.get("object"))
+    return head_a == head_b or head_b in lex.GENERIC_OBJECTS or head_a in {"old"} or head_b in {"old"}
+
+
 def profile(q: dict) -> tuple[str, str]:
     """(head noun, age) of one person: "a 56-year-old woman" -> ("woman", "56"); no age -> ""."""
     obj = (q.get("object") or "").lower()
@@ -214,6 +219,9 @@ def statement(group: list[dict], known_names: set[str]) -> Statement:
     for q in group:
         if is_pronoun(q) and any(not is_pronoun(x) and _agree(x, q) for x in kept):
             continue
+        if (q.get("text") or "").lower().startswith("the ") and q.get("low") == 1 and any(
+                x.get("low") == 1 and _individual(x) and _same_kind(x, q) for x in kept):
+            continue  # "An 11-year-old boy ... when a bullet struck the boy": the one just introduced
         kept.append(q)
     subsets = [q for q in kept if is_subset(q)]
     main = [q for q in kept if not is_subset(q)]
