@@ -267,44 +267,48 @@ def _next_member(source: _Input, after: int) -> int | None:
 
 def _member_records(offset: int, member: _Member, budget: int, keep: int) -> Iterator[Frame]:
     """The record of one gzip member (the WARC standard's `.warc.gz`: one record a member), checked
-    against the member's size; a member holding more records is read record by record."""
-    data = member.data
-    split = data.find(END_OF_RECORD)
-    if split < 0 or split + len(END_OF_RECORD) > MAX_HEADER_BYTES:
-        yield Frame(offset, problem="bad_record", detail=f"the record at byte {offset:,} has no end to its header block")
+    against the member's size; a member holding more records (a small file gzipped whole) is read
+    record by record, in a loop: thousands of records in one member are neither a deep recursion
+    nor a copy of the rest per record."""
+    data, size, at = member.data, member.size, 0
+    while True:
+        split = data.find(END_OF_RECORD, at, at + MAX_HEADER_BYTES)
+        if split < 0:
+            yield Frame(offset, problem="bad_record", detail=f"the record at byte {offset:,} has no end to its header block")
+            return
+        body_start = split + len(END_OF_RECORD)
+        header = data[at:body_start]
+        length = content_length(header)
+        if length is None:
+            yield Frame(offset, header=header, problem="bad_record",
+                        detail=f"the record at byte {offset:,} declares no Content-Length")
+            return
+        body_end = body_start + length
+        frame = Frame(offset, header=header, block=data[body_start: min(body_end, body_start + keep)], length=length)
+        if size < body_end:
+            yield Frame(offset, header=header, length=length, problem="bad_length", detail=(
+                f"the record at byte {offset:,} declares Content-Length {length:,} but its gzip member holds "
+                f"{max(0, size - body_start - len(END_OF_RECORD)):,} bytes of content"))
+            return
+        if size > budget:  # more than is held: one big record, or a whole file in one gzip stream
+            yield frame
+            if body_end + len(END_OF_RECORD) < len(data):
+                yield Frame(offset, problem="not_per_record", detail=(
+                    f"the gzip member at byte {offset:,} holds {size:,} bytes of records: the file is one gzip "
+                    "stream, not one member per record as the WARC standard has it; recompress it record by record "
+                    "(e.g. `warcio recompress`) and read it again"))
+            return
+        if data.startswith(END_OF_RECORD + WARC_MAGIC, body_end):  # records sharing a member
+            yield frame
+            at = body_end + len(END_OF_RECORD)
+            continue
+        if data[body_end:].strip(b"\r\n"):
+            yield Frame(offset, header=header, length=length, problem="bad_length", detail=(
+                f"the record at byte {offset:,} declares Content-Length {length:,} but its gzip member holds "
+                f"{size - body_start - len(END_OF_RECORD):,} bytes of content"))
+        else:
+            yield frame
         return
-    header = data[: split + len(END_OF_RECORD)]
-    length = content_length(header)
-    if length is None:
-        yield Frame(offset, header=header, problem="bad_record",
-                    detail=f"the record at byte {offset:,} declares no Content-Length")
-        return
-    body_end = len(header) + length
-    frame = Frame(offset, header=header, block=data[len(header): min(body_end, len(header) + keep)], length=length)
-    if member.size < body_end:
-        yield Frame(offset, header=header, length=length, problem="bad_length", detail=(
-            f"the record at byte {offset:,} declares Content-Length {length:,} but its gzip member holds "
-            f"{max(0, member.size - len(header) - len(END_OF_RECORD)):,} bytes of content"))
-        return
-    if member.size > budget:  # more than is held: one big record, or a whole file in one gzip stream
-        yield frame
-        if body_end + len(END_OF_RECORD) < len(data):
-            yield Frame(offset, problem="not_per_record", detail=(
-                f"the gzip member at byte {offset:,} holds {member.size:,} bytes of records: the file is one gzip "
-                "stream, not one member per record as the WARC standard has it; recompress it record by record "
-                "(e.g. `warcio recompress`) and read it again"))
-        return
-    ending = data[body_end:]
-    if ending.startswith(END_OF_RECORD + WARC_MAGIC):  # records sharing a member
-        yield frame
-        rest = ending[len(END_OF_RECORD):]
-        yield from _member_records(offset, _Member(rest, len(rest), member.end, None), budget, keep)
-    elif ending.strip(b"\r\n"):
-        yield Frame(offset, header=header, length=length, problem="bad_length", detail=(
-            f"the record at byte {offset:,} declares Content-Length {length:,} but its gzip member holds "
-            f"{member.size - len(header) - len(END_OF_RECORD):,} bytes of content"))
-    else:
-        yield frame
 
 
 # ---------------------------------------------------------------------------------------------- plain

@@ -113,6 +113,16 @@ def test_a_file_gzipped_as_one_stream_says_how_to_fix_it():
     assert "recompress" in next(f.detail for f in found if f.problem)
 
 
+def test_a_small_file_gzipped_as_one_stream_is_read_record_by_record():
+    """Thousands of records in one gzip member under the budget (a small .warc gzipped whole): every one
+    of them, not a RecursionError after a thousand."""
+    pages = [page(i) for i in range(2000)]
+    whole = gzip.compress(archive(pages, gzipped=False), mtime=0)
+    found = framed(whole)
+    assert problems(found) == []
+    assert urls(found) == [p.url for p in pages]
+
+
 def _frames_within_memory(path, limit_bytes: int) -> list:
     tracemalloc.start()
     try:
