@@ -134,9 +134,11 @@ class _Input:
         self.base, self.buf, self.eof = offset, bytearray(), False
         return True
 
-    def find(self, pattern: bytes | re.Pattern, start: int, within: int | None = None) -> int | None:
+    def find(self, pattern: bytes | re.Pattern, start: int, within: int | None = None,
+             before: int | None = None) -> int | None:
         """Offset of the next `pattern` at or after `start`: within `within` bytes of it (everything
-        read is held), or anywhere (the window slides on, dropping what was searched). None if absent."""
+        read is held), or anywhere before `before` (the window slides on, dropping what was searched).
+        None if absent."""
         at = max(start, self.base)
         while True:
             view = self.buf[at - self.base:]
@@ -147,8 +149,11 @@ class _Input:
                 match = pattern.search(view)
                 found = None if match is None else at + match.start(1)
             if found is not None:
-                return found if within is None or found - start <= within else None
+                near = within is None or found - start <= within
+                return found if near and (before is None or found < before) else None
             if within is not None and self.end - start > within:
+                return None
+            if before is not None and self.end - 16 >= before:  # no match can start before `before` now
                 return None
             if within is None:
                 at = max(at, self.end - 16)  # a pattern may straddle two reads
@@ -167,7 +172,7 @@ def frames(stream: BinaryIO, keep: int, start: int = 0, end: int | None = None) 
     if start:
         stream.seek(start)
         source.base = start
-        yield from _gzip_frames(source, keep, _next_member(source, start), end)
+        yield from _gzip_frames(source, keep, _next_member(source, start, end), end)
         return
     source.have(len(GZIP_MAGIC))
     head = source.bytes(0, len(WARC_MAGIC))
@@ -234,7 +239,7 @@ def _gzip_frames(source: _Input, keep: int, at: int | None, end: int | None) -> 
         if first and member.end is not None:
             raise NotWarc(f"its first gzip member holds {member.data[:20]!r}, not a WARC record")
         first = False
-        resume = _next_member(source, at + 1)
+        resume = _next_member(source, at + 1, end)
         if member.end is not None:
             problem, why = "bad_record", "holds no WARC record"
         elif member.error is None:
@@ -248,11 +253,12 @@ def _gzip_frames(source: _Input, keep: int, at: int | None, end: int | None) -> 
         at = resume
 
 
-def _next_member(source: _Input, after: int) -> int | None:
-    """The next offset where a gzip member holding a WARC record starts."""
+def _next_member(source: _Input, after: int, before: int | None = None) -> int | None:
+    """The next offset where a gzip member holding a WARC record starts, if before `before` (a split's
+    end: the next split looks for it from there, so the bytes after the split are never scanned)."""
     at = after
     while True:
-        found = source.find(GZIP_MAGIC, at)
+        found = source.find(GZIP_MAGIC, at, before=before)
         if found is None:
             return None
         source.have(found + FEED)

@@ -170,3 +170,27 @@ def test_byte_ranges_of_a_gzip_file_hold_every_record_once(parts):
 def test_a_range_that_holds_no_member_start_is_empty():
     data = b"".join(records([page(1)]))
     assert list(frames(io.BytesIO(data), MAX_BLOCK_BYTES, 5, len(data))) == []
+
+
+class _CountingStream(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def test_a_range_looks_for_its_first_member_only_within_itself():
+    """A range inside a long stretch with no member start (a huge record's member, a damaged tail) reads
+    about its own bytes: the ranges after it look from their own start, so each range does not scan to
+    the end of the file."""
+    tail = os.urandom(8 * 1024 * 1024).replace(b"\x1f\x8b", b"xx")
+    data = b"".join(records([page(1)])) + tail
+    stream = _CountingStream(data)
+    start = len(data) // 4
+    assert list(frames(stream, MAX_BLOCK_BYTES, start, start + 1024 * 1024)) == []
+    assert stream.bytes_read < 2 * 1024 * 1024
+
