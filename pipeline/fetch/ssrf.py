@@ -6,7 +6,7 @@ address the client connects to must be globally routable unless the operator
 allowed its network on purpose (`FetchPolicy.allow_networks`).
 
 The decisive check runs on the addresses a host *resolved to*, right before
-connecting to exactly that address (see `http.py`), so DNS rebinding and odd
+connecting to exactly that address (see `transport.py`), so DNS rebinding and odd
 spellings cannot slip past. The checks on the URL text here fail earlier with a
 clearer message and never touch DNS.
 """

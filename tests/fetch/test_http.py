@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.fetch import FetchPolicy, HttpClient
-from pipeline.fetch.http import GuardedHTTPConnection, parse_retry_after
 from pipeline.fetch.politeness import HostGate
+from pipeline.fetch.retries import parse_retry_after
 from pipeline.fetch.robots import RobotsCache
+from pipeline.fetch.transport import GuardedHTTPConnection
 from pipeline.records import StageError
 from tests.fetch.conftest import FAST
 from tests.fetch.hostile_server import BOMBS, HTML, MiB, HostileServer
