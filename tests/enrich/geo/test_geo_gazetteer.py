@@ -71,6 +71,21 @@ def test_the_cache_reads_back_what_was_written(gaz, tmp_path, monkeypatch):
     assert len(gz.load()) == len(gaz)  # read from the cache: no build
 
 
+def test_the_cache_key_changes_with_the_name_keys_normal_form(monkeypatch):
+    """The index holds hashes of normalize()d names: a cache built by another names.py must not be read."""
+    from pathlib import Path
+
+    before = gz.build.source_version()
+    read_text = Path.read_text
+
+    def edited(path, *args, **kwargs):
+        text = read_text(path, *args, **kwargs)
+        return text + "\n# edited" if path.name == "names.py" and path.parent.name == "geo" else text
+
+    monkeypatch.setattr(Path, "read_text", edited)
+    assert gz.build.source_version() != before
+
+
 def test_shared_gazetteer_is_one_per_process():
     assert gz.shared_gazetteer() is gz.shared_gazetteer()
 
