@@ -71,6 +71,13 @@ def implicit_counts(toks: list[Tok], lo: int, hi: int, taken: set[int]) -> list[
             i += 1
             continue
         t = toks[i]
+        ordinal = _ordinal_person(toks, i, hi)
+        if ordinal != -1:  # "a third died later", "A fourth victim": one more person, told by rank
+            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["rank"], implicit=True)
+            c.obj_start, c.obj_end, c.obj_head = i + 1, ordinal + 1, ordinal
+            out.append(c)
+            i = ordinal + 1
+            continue
         if (t.lower in {"a", "an", "one", "another", "the"} and t.pos in {"DET", "NUM", ""}
                 or t.lower in {"his", "her", "their"} and t.tag == "PRP$") \
                 and not (i - 1 > lo and toks[i - 1].lower == "of" and trigger_category(toks[i - 2]) is None):
@@ -113,13 +120,6 @@ def implicit_counts(toks: list[Tok], lo: int, hi: int, taken: set[int]) -> list[
             c.obj_start, c.obj_end, c.obj_head = i, i + 1, i
             out.append(c)
             i += 1
-            continue
-        ordinal = _ordinal_person(toks, i, hi)
-        if ordinal != -1:  # "a third died later": one more person, told by rank
-            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["rank"], implicit=True)
-            c.obj_start, c.obj_end, c.obj_head = i + 1, ordinal + 1, ordinal
-            out.append(c)
-            i = ordinal + 1
             continue
         if _headline_subject(toks, i, lo, hi):  # "Teen hospitalized after shooting", "5-year-old shot in hand"
             head = _age_noun(toks, i, hi) if toks[i].pos == "NUM" else i

@@ -128,6 +128,11 @@ def _is_not_a_count(toks: list[Tok], i: int, end: int, lo: int, hi: int) -> bool
         return True  # "a 23-year-old", "a 3-month-old"
     if nxt is not None and nxt.lower in {"year", "years"} and nxt2 is not None and nxt2.lower in {"old", "of"}:
         return True  # "23 years old", "23 years of age"
+    j = end
+    while j + 1 < hi and toks[j].lower in {",", "and", "or", "to", "through"} and toks[j + 1].pos == "NUM":
+        j += 2
+    if j > end and j + 1 < hi and toks[j].lower in {"year", "years"} and toks[j + 1].lower in {"old", "of"}:
+        return True  # "were 13 and 19 years old": a list of ages
     if prev is not None and prev.lower in lex.AGE_WORDS:
         return True
     j = i - 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from pipeline.enrich.quantities import lexicon as lex
-from pipeline.enrich.quantities.tally import Tally, add, add_high, as_int, head_word, statement, words_of
+from pipeline.enrich.quantities.tally import Tally, add, add_high, as_int, head_word, is_pronoun, statement, words_of
 
 
 def _is_background(q: dict) -> bool:
@@ -134,18 +134,23 @@ def _figure(blocks: list[list[dict]], headlines: list[dict], category: str, know
     return (low, high, approx) if seen else None
 
 
+def _unsure(q: dict) -> bool:
+    """Told as shot or hurt without saying the person lived (a victim ranked after the dead is not among them)."""
+    return "shot" in words_of(q) and not ("rank" in words_of(q) and "victim" in (q.get("object") or "").lower())
+
+
 def _net_of_killed(blocks: list[list[dict]], headlines: list[dict], figure: Figure,
                    known: dict[str, Figure]) -> Figure:
     """"shot" alone does not say the person lived: those told only as shot count as wounded net of the killed
     ("four people were shot; one died" -> 3); the dead can only be among those not also told as wounded,
     and not the killed told beside them as other people ("A woman was killed and her son was shot")."""
-    shot = _figure(blocks, headlines, "wounded", known, lambda q: "shot" in words_of(q))
+    shot = _figure(blocks, headlines, "wounded", known, _unsure)
     killed = (known.get("killed") or (0, 0, False))[0] or 0
     if shot is None or not killed:
         return figure
-    certain = _figure(blocks, headlines, "wounded", known, lambda q: "shot" not in words_of(q))
+    certain = _figure(blocks, headlines, "wounded", known, lambda q: not _unsure(q))
     facts = [q for block in blocks + [headlines] for q in block]
-    apart = _killed_apart(facts, [q for q in facts if q.get("category") == "wounded" and "shot" in words_of(q)])
+    apart = _killed_apart(facts, [q for q in facts if q.get("category") == "wounded" and _unsure(q)])
     low, high, approx = figure
     unsure = (low or 0) - ((certain[0] or 0) if certain else 0)
     deduct = max(0, min(killed - apart, shot[0] or 0, unsure))
@@ -197,6 +202,8 @@ def _killed_apart(facts: list[dict], shot: list[dict]) -> int:
     they are not among the shot, so the wounded are not netted of them."""
     shot_heads: dict[int, set[str]] = {}
     for q in shot:
+        if is_pronoun(q):
+            continue  # "Lewis died after he was shot": the same man
         shot_heads.setdefault(int(q.get("sentence_start") or 0), set()).add(head_word(q.get("object")))
     apart = 0
     for q in facts:

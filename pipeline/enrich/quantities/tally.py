@@ -150,7 +150,8 @@ def profile(q: dict) -> tuple[str, str]:
     """(head noun, age) of one person: "a 56-year-old woman" -> ("woman", "56"); no age -> ""."""
     obj = (q.get("object") or "").lower()
     m = _AGE_RE.search(obj)
-    return head_word(obj), (m.group(1) if m else "")
+    head = head_word(obj)
+    return ("old" if head.endswith("-old") else head), (m.group(1) if m else "")  # "a 14-year-old": age only
 
 
 _AGE_RE = re.compile(r"\b(\w+)-(?:year|month|week)-old\b")
@@ -313,8 +314,10 @@ class Tally:
 
     def _met(self, who: tuple[str, str]) -> bool:
         head, age = who
-        return any((h == head or head in lex.GENERIC_OBJECTS) and (not a or not age or a == age)
-                   for h, a in self.profiles) or (head in lex.GENERIC_OBJECTS and (self.low or 0) > 0)
+        # "a 14-year-old" and "a 14-year-old male" are one person; "a boy" and "an 8-year-old boy" too
+        return any((h == head or head in lex.GENERIC_OBJECTS or (age and a == age and "old" in {h, head}))
+                   and (not a or not age or a == age) for h, a in self.profiles) or (
+            head in lex.GENERIC_OBJECTS and (self.low or 0) > 0)
 
     def take(self, s: Statement, names_known: set[str], other_victims: int = 0) -> None:
         low = s.low or 0

@@ -57,7 +57,9 @@ def context_triggers(toks: list[Tok], lo: int, hi: int) -> None:
         elif t.lemma in lex.SUFFER_VERBS and t.pos in {"VERB", ""} and not any(
                 x.lower in {"no", "not", "n't"} for x in toks[max(lo, k - 2):k + 2]) \
                 and any(x.lemma in lex.INJURY_NOUNS for x in toks[k + 1:min(hi, k + 6)]):
-            t.cat = "wounded"  # "suffered a gunshot wound", "sustained injuries", "treated for burns"
+            # "suffered a gunshot wound", "sustained injuries", "treated for burns"; "suffered a fatal gunshot wound"
+            t.cat = "killed" if any(x.lower in lex.FATAL_ADJECTIVES for x in toks[k + 1:min(hi, k + 5)]) \
+                else "wounded"
 
 
 def _taking_category(toks: list[Tok], k: int, lo: int, hi: int, default: str | None) -> str | None:
@@ -121,6 +123,8 @@ def _shot_outcome(toks: list[Tok], k: int, lo: int, hi: int) -> str:
     # the next verb or outcome word: "shot dead", "shot to death", "shot and killed", "shot on Monday died"
     for j in range(k + 1, min(hi, k + 10)):
         x = toks[j]
+        if j == k + 1 and x.pos == "PRON" and x.lower not in lex.REFLEXIVES:
+            continue  # "shot him to death", "shot her dead": the one shot, then the outcome
         if x.lower in {"dead", "death"} or x.lower in lex.FATAL_ADVERBS:
             return "killed"
         if x.lemma in {"kill", "die", "succumb"} and x.pos in {"VERB", "AUX", ""}:
@@ -209,6 +213,30 @@ def pre_trigger(toks: list[Tok], c: Count, lo: int) -> tuple[int, str] | None:
     return None
 
 
+def _own_life(toks: list[Tok], j: int, hi: int) -> bool:
+    """'his own life', 'their own lives', 'own life' (headline) after a form of "take"."""
+    words = [t.lower for t in toks[j:min(hi, j + 3)]]
+    if words[:1] in (["his"], ["her"], ["their"]):
+        words = words[1:]
+    return words[:2] in (["own", "life"], ["own", "lives"])
+
+
+def _joined_predicate(toks: list[Tok], k: int, hi: int) -> tuple[int, str] | None:
+    """The subject's second predicate when its first is no trigger: 'survived but were also hit and injured'."""
+    if toks[k].pos != "VERB" or toks[k].tag not in {"VBD", "VBN"} or trigger_category(toks[k]) is not None:
+        return None
+    if not (k + 1 < hi and toks[k + 1].lower in {"and", "but"}):
+        return None
+    for j in range(k + 2, min(hi, k + 8)):
+        x = toks[j]
+        cat = trigger_category(x)
+        if cat is not None and x.pos in {"VERB", "ADJ"} and x.tag in {"VBN", "VBD", "JJ"}:
+            return j, cat
+        if not (x.lower in lex.PASSIVE_HELPERS or x.tag in {"RB", "VBN"} or x.lower == "and"):
+            return None
+    return None
+
+
 def _toll_subject(toks: list[Tok], verb: int, lo: int) -> tuple[int, str] | None:
     """The toll a figure updates, named before a long subject: 'The death toll from a quake that struck
     western Nepal on Friday rose to 137' (the subject noun is the first toll word of the clause)."""
@@ -237,20 +265,24 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
         t = toks[k]
         if t.lemma == "lose" and k + 2 < hi and toks[k + 2].lower in {"lives", "life"}:
             return k, "killed"  # "eleven people lost their lives"
+        if t.lemma == "take" and _own_life(toks, k + 1, hi):
+            return k, "killed"  # "a student took his own life", "Student Takes Own Life"
         cat = trigger_category(t)
         if cat is not None and (t.pos in {"VERB", "ADJ", "AUX", "NOUN"} or t.cat):
             if t.pos == "NOUN" and t.lower not in {"hostage", "custody", "dead"}:
                 return None
-            if t.tag == "VBD" and t.lemma not in lex.INTRANSITIVE | lex.SUFFER_VERBS and cat != "displaced" and k + 1 < hi and (toks[k + 1].pos in {"DET", "NUM", "PRON", "PROPN", "ADJ"}
+            if t.tag in {"VBD", "VBZ", "VBP"} and t.lemma not in lex.INTRANSITIVE | lex.SUFFER_VERBS and cat != "displaced" and k + 1 < hi and (toks[k + 1].pos in {"DET", "NUM", "PRON", "PROPN", "ADJ"}
                                                   or toks[k + 1].tag in {"NNS", "NN"}) \
                     and toks[k + 1].lower not in lex.REFLEXIVES:
                 return None  # the count is the agent: "two gunmen killed three people" (not "shot himself")
             if t.tag == "VBG" and steps == 0:
                 return None  # "three insurgents killing ..." is not about them being killed
             return k, cat
-        if t.lower == "of" and steps == 0 and c.obj_head != -1 and k + 1 < hi and toks[k + 1].pos in {"PROPN", "DET",
-                                                                                                        "NUM"}:
-            k2 = k + 1  # "a commander of Kunduz Province ... was killed", "nine members of one family were killed"
+        if t.lower in {"of", "from"} and (steps == 0 and c.obj_head != -1 or toks[k - 1].lower == ",") \
+                and k + 1 < hi and toks[k + 1].pos in {"PROPN", "DET", "NUM"}:
+            # "a commander of Kunduz Province ... was killed", "nine members of one family were killed",
+            # "Damon Sochko, 16, of Morgantown, died", "Davienne Lewis from Springfield died"
+            k2 = k + 1
             while k2 < hi and k2 - k < 8 and toks[k2].pos in {"PROPN", "DET", "NOUN", "ADJ", "PART", "NUM"}:
                 k2 += 1
             k = k2
@@ -303,6 +335,9 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
             k += 2  # "were trapped and killed": the second participle is the outcome
             steps += 1
             continue
+        joined = _joined_predicate(toks, k, hi)
+        if joined is not None:
+            return joined  # "three other teens survived but were also hit and injured by gunfire"
         if steps == 0 and c.obj_head == -1 and t.lower in {"more", "others"}:
             k += 1  # "two more were wounded"
             steps += 1
