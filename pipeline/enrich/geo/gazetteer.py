@@ -2,8 +2,8 @@
 
 The index is a handful of numpy arrays (one row per place; name keys as sorted 64-bit hashes), built
 from the package by build.py the first time and cached as one .npz file keyed by the package version
-and the data files, so a worker loads it in a fraction of a second and holds ~40 MB
-(bench/geo_eval.py --load prints both). The Dataflow image builds the cache at image build time
+and the data files, so a worker loads it in a fraction of a second and holds ~22 MB of arrays
+(bench/geo_cost.py prints both). The Dataflow image builds the cache at image build time
 (deploy/dataflow/Dockerfile): no worker builds, and nothing is ever downloaded.
 
 `python -m pipeline.enrich.geo.gazetteer` builds the cache and prints where it is.
