@@ -114,7 +114,8 @@ def same_language(a: str, b: str) -> bool:
 def choose_language(metadata_lang: str | None, html: str, text: str) -> str | None:
     """The text's language when the identifier is sure of it on enough text; else page metadata
     (trafilatura's, then the HTML head); else the identifier's answer if it is sure enough."""
-    declared = _iso639_1((metadata_lang or "")[:2] or None) or language_from_html(html)
+    # "en-US" -> "en"; a three-letter code ("fil-PH") is no ISO 639-1 code, not its first two letters ("fi")
+    declared = _iso639_1(re.split(r"[-_]", metadata_lang or "", maxsplit=1)[0]) or language_from_html(html)
     detected, probability = identify_language(text)
     if declared is None:
         return detected if probability >= MIN_CONFIDENCE else None

@@ -56,6 +56,11 @@ def test_short_text_keeps_the_page_declaration():
     assert choose_language("en-US", '<html lang="de">', "") == "en"  # trafilatura's metadata first, then the head
 
 
+def test_a_three_letter_declaration_is_not_cut_to_another_language():
+    assert choose_language("fil-PH", "<html>", "") is None  # Filipino, not "fi" (Finnish)
+    assert choose_language("en_GB", "<html>", "") == "en"
+
+
 def test_close_languages_keep_the_declaration_when_the_text_agrees_enough():
     norwegian = ("Ministeren sa til journalister tirsdag at regjeringen ikke kommer til å øke skattene i år. "
                  "Opposisjonen anklager regjeringen for å skjule hvor stort underskuddet egentlig er. ") * 2
