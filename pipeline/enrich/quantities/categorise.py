@@ -19,6 +19,13 @@ from pipeline.enrich.quantities.triggers import post_trigger, pre_trigger, trigg
 
 
 def categorise(doc: Doc, toks: list[Tok], c: Count, lo: int, hi: int, index_of: dict[int, int] | None) -> None:
+    if "multiple" in c.qualifier:  # "a quadruple shooting" (people.py): the event says who
+        event = toks[c.obj_head]
+        c.category, c.trigger = lex.MULTIPLE_EVENTS[event.lemma], event.text
+        if c.category == "wounded":
+            c.qualifier.append("shot")
+        c.hypothetical = is_hypothetical(toks, c, c.obj_head, lo)
+        return
     unit = _unit_of(toks, c, hi, lo)
     if unit is not None and not c.implicit:
         c.unit = unit
@@ -45,6 +52,8 @@ def categorise(doc: Doc, toks: list[Tok], c: Count, lo: int, hi: int, index_of: 
         if cat:
             found = (c.obj_head, cat)
     uncertain = False
+    if found is None and obj is not None:
+        found = _modifier_trigger(toks, c)  # "the three injured men", "two wounded officers"
     if found is None:
         outcome = clause_outcome(toks, c, hi)  # "was taken to a hospital after being shot", "in critical condition"
         if outcome is not None:
@@ -105,6 +114,18 @@ def categorise(doc: Doc, toks: list[Tok], c: Count, lo: int, hi: int, index_of: 
         return
     c.category = "amount"
     c.unit = "count" if not c.implicit else None
+
+
+def _modifier_trigger(toks: list[Tok], c: Count) -> tuple[int, str] | None:
+    """A participle or adjective inside the counted phrase that says what happened: "the three injured men",
+    "two wounded officers", "12 missing hikers"."""
+    for k in range(c.end, c.obj_head):
+        t = toks[k]
+        cat = lex.ADJ_TRIGGERS.get(t.lower) or (trigger_category(t) if t.tag == "VBN" else None)
+        if cat is not None and t.tag in {"VBN", "JJ"}:
+            fatal = cat == "wounded" and k > c.end and toks[k - 1].lower in lex.FATAL_ADVERBS
+            return k, "killed" if fatal else cat  # ("the fatally wounded child")
+    return None
 
 
 def _troop_mover(toks: list[Tok], c: Count, lo: int) -> int | None:

@@ -14,6 +14,7 @@ from pipeline.enrich.quantities.sentence import (
     background_subsets,
     drop_partitive_numbers,
     drop_reflexive_repeats,
+    elliptical_subsets,
     figure_anaphora,
     gapped_counts,
     mark_conflicting,
@@ -57,6 +58,7 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
         gapped_counts(toks, resolved)
         mark_conflicting(toks, resolved)
         background_subsets(resolved)
+        elliptical_subsets(toks, resolved)
         scene = scene_cue(toks, lo, hi) or scene
         if any(c.category in PEOPLE for c in resolved):
             frame_counts(toks, lo, hi, resolved, scene)

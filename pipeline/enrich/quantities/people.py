@@ -71,6 +71,13 @@ def implicit_counts(toks: list[Tok], lo: int, hi: int, taken: set[int]) -> list[
             i += 1
             continue
         t = toks[i]
+        if t.lower in lex.MULTIPLE_WORDS and i + 1 < hi and toks[i + 1].lemma in lex.MULTIPLE_EVENTS:
+            n = float(lex.MULTIPLE_WORDS[t.lower])  # "a quadruple shooting": four people shot
+            c = Count(i, i, i + 1, n, n, n, False, ["multiple"], implicit=True)
+            c.obj_start, c.obj_end, c.obj_head = i + 1, i + 2, i + 1
+            out.append(c)
+            i += 2
+            continue
         ordinal = _ordinal_person(toks, i, hi)
         if ordinal != -1:  # "a third died later", "A fourth victim": one more person, told by rank
             c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["rank"], implicit=True)
@@ -184,8 +191,9 @@ def _headline_subject(toks: list[Tok], i: int, lo: int, hi: int) -> bool:
         return False
     if toks[i].pos == "NUM":
         return _age_noun(toks, i, hi) != -1
-    return toks[i].tag == "NN" and toks[i].lemma in lex.PERSON_NOUNS and toks[i].lemma not in lex.COLLECTIVE_NOUNS \
-        and i + 1 < hi and toks[i + 1].pos in {"VERB", "ADV", "AUX"}
+    word = toks[i].lemma if toks[i].tag == "NN" else toks[i].lower  # "Juvenile" (tagged NNP) in title case
+    return toks[i].tag in {"NN", "NNP"} and toks[i].ent != "PERSON" and word in lex.PERSON_NOUNS \
+        and word not in lex.COLLECTIVE_NOUNS and i + 1 < hi and toks[i + 1].pos in {"VERB", "ADV", "AUX"}
 
 
 def _age_noun(toks: list[Tok], j: int, hi: int) -> int:

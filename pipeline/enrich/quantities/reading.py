@@ -144,6 +144,9 @@ def _is_not_a_count(toks: list[Tok], i: int, end: int, lo: int, hi: int) -> bool
     if prev is not None and prev.lower == "," and prev2 is not None and prev2.ent == "PERSON" and \
             nxt is not None and nxt.lower in {",", ")"} and end - i == 1 and (parse_numeral(t.text) or 200) < 120:
         return True  # "Rose Alexis, 38, who fled": an age in apposition to a name
+    if prev is not None and prev.lower == "," and prev2 is not None and (prev2.ent == "PERSON" or prev2.is_title) \
+            and nxt is not None and nxt.lower == "," and end - i == 1 and t.text.isdigit() and int(t.text) < 120:
+        return True  # "Tra'von Folse, 20, died", "Boy, 16, shot": the news convention for an age
     if prev is not None and prev.lower == "," and prev2 is not None and prev2.tag in {"NN", "NNP"} and (
             prev2.lemma in lex.PERSON_NOUNS or prev2.lower in lex.PERSON_NOUNS) and end - i == 1 \
             and (nxt is None or nxt.lower in {",", ")", ".", "and", "who", "was", "is", "with"}) \

@@ -127,8 +127,10 @@ def _figure(blocks: list[list[dict]], headlines: list[dict], category: str, know
             b_low, b_high, b_approx = _tally(facts, killed if category != "killed" else 0)
             low, high, approx, seen = add(low, b_low), add_high(high, b_high), approx or b_approx, True
     heads = [q for q in headlines if q.get("category") == category and keep(q)]
-    if heads:
-        h_low, h_high, h_approx = _tally(heads, (known.get("killed") or (0, 0, False))[0] or 0)
+    if heads:  # each headline line sums up the story on its own: the largest
+        killed = (known.get("killed") or (0, 0, False))[0] or 0
+        h_low, h_high, h_approx = max((_tally(line, killed) for line in _by_sentence(heads)),
+                                      key=lambda f: f[0] or 0)
         if not seen or (h_low or 0) > (low or 0):
             low, high, approx, seen = h_low, h_high, h_approx, True
     return (low, high, approx) if seen else None
@@ -202,8 +204,8 @@ def _killed_apart(facts: list[dict], shot: list[dict]) -> int:
     they are not among the shot, so the wounded are not netted of them."""
     shot_heads: dict[int, set[str]] = {}
     for q in shot:
-        if is_pronoun(q):
-            continue  # "Lewis died after he was shot": the same man
+        if is_pronoun(q) or (q.get("text") or "").lower().startswith("the ") or "multiple" in words_of(q):
+            continue  # "Lewis died after he was shot", "... the child was shot": the same person
         shot_heads.setdefault(int(q.get("sentence_start") or 0), set()).add(head_word(q.get("object")))
     apart = 0
     for q in facts:

@@ -98,3 +98,16 @@ def background_subsets(counts: list[Count]) -> None:
         if before and "background" in before[-1].qualifier:
             c.category = before[-1].category
             c.qualifier = before[-1].qualifier[:2] + c.qualifier
+
+
+def elliptical_subsets(toks: list[Tok], counts: list[Count]) -> None:
+    """'The shooting injured four people, one seriously': a bare number after a count, told with only an
+    adverb, is part of it."""
+    for a, b in zip(counts, counts[1:]):
+        if b.obj_head != -1 or a.category not in PEOPLE or b.category != a.category or b.start < 1:
+            continue
+        a_end = a.obj_end if a.obj_head != -1 else a.end
+        nxt = toks[b.end] if b.end < len(toks) else None
+        if b.start == a_end + 1 and toks[b.start - 1].lower == "," and (
+                nxt is None or nxt.pos == "ADV" and nxt.lower not in lex.FATAL_ADVERBS or nxt.lower in {".", ","}):
+            b.qualifier.append("of the")

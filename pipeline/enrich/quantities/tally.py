@@ -60,7 +60,8 @@ def is_update(q: dict) -> bool:
 
 def is_subset(q: dict) -> bool:
     qual = q.get("qualifier") or ""
-    return bool(set(qual.split()) & (lex.SUBSET_WORDS | {"all"})) or "of whom" in qual or "of the" in qual
+    # ("a double shooting" counts the people told beside it: it never adds to them)
+    return bool(set(qual.split()) & (lex.SUBSET_WORDS | {"all", "multiple"})) or "of whom" in qual or "of the" in qual
 
 
 def rank_of(q: dict) -> int:
@@ -326,6 +327,8 @@ class Tally:
             self.group, self.told = low, 0
         elif s.kind == "subset":
             self._raise(s.low, s.high, s.approximate)
+            if not self.group:  # "one of them", "a double shooting": a group they belong to
+                self.group, self.told = self.low or 0, 0
         elif s.kind == "group":
             if self.heads and s.heads and not s.heads & self.heads and not s.restates:
                 self._add(low, s.high, s.approximate)  # "a Taliban leader ... two suspected insurgents": other people

@@ -159,6 +159,8 @@ def pre_trigger(toks: list[Tok], c: Count, lo: int) -> tuple[int, str] | None:
     steps = 0
     while k >= lo and steps < 14:
         t = toks[k]
+        if t.lower in {"shooting", "shootings"} and k + 1 < len(toks) and toks[k + 1].lower == "of":
+            return k, "wounded"  # "the shootings of four people": shot, outcome untold
         cat = trigger_category(t)
         if cat is not None and t.tag == "VBN" and k - 1 >= lo and toks[k - 1].pos == "DET":
             return None  # "the detained insurgent, X": a modifier, not a verb acting on what follows
@@ -285,6 +287,8 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
             k2 = k + 1
             while k2 < hi and k2 - k < 8 and toks[k2].pos in {"PROPN", "DET", "NOUN", "ADJ", "PART", "NUM"}:
                 k2 += 1
+            if toks[k - 1].lower == "," and k2 < hi and toks[k2].lower == ",":
+                k2 += 1  # the aside closes: "Damon Sochko, 16, of Morgantown, died"
             k = k2
             steps += 1
             continue
@@ -309,6 +313,8 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
                     break
                 k2 += 1
                 skipped += 1
+            if skipped == 0 and t.lower == "," and k2 < hi and toks[k2].tag == "VBD" and trigger_category(toks[k2]):
+                return k2, trigger_category(toks[k2])  # "Damon Sochko, 16, of Morgantown, died"
             if skipped == 0 and t.lower == ",":
                 close = next((j for j in range(k + 1, min(hi, k + 9)) if toks[j].lower == ","), None)
                 if close is not None and not any(toks[j].pos in {"VERB", "AUX"} and toks[j].tag != "VBN"
