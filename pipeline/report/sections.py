@@ -37,6 +37,13 @@ def jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: value(v) for k, v in row.items()} for row in rows]
 
 
+def what_to_do(reason: str) -> str:
+    """Advice for a `stage:error_type`: the stage's own when it has one (an extraction timeout is not a
+    slow server), else the error type's."""
+    found = advice().get(reason) or advice().get(reason.split(":", 1)[-1])
+    return found or "See the messages: wirebeam failures --output DIR."
+
+
 # ---------------------------------------------------------------- formatting
 
 def people_range(low: int | None, high: int | None, open_high: bool = False) -> str:
@@ -204,7 +211,7 @@ def failures_section(by_run: list[dict[str, Any]], hosts: list[dict[str, Any]], 
     section.tables.append(Table(
         ["host", "dead letters", "URLs", "main reason", "what to do", "last failed (UTC)", "last message"],
         [[h["host"] or "(no host)", h["failures"], h["urls"], h["main_reason"],
-          advice().get(h["main_reason"].split(":", 1)[-1], "See the messages: wirebeam failures --output DIR."),
+          what_to_do(h["main_reason"]),
           when(h["last_failed"]), h["last_message"]] for h in hosts],
         caption="Top failing hosts", numeric=frozenset({1, 2})))
     return section

@@ -71,6 +71,15 @@ def test_advice_covers_the_dead_letter_reasons_of_the_fault_table():
         assert isinstance(advice[error_type], str) and len(advice[error_type]) > 20
 
 
+def test_advice_follows_the_stage_where_it_differs():
+    assert "--extract-timeout" in sections.what_to_do("extract:timeout")
+    assert "--read-timeout" in sections.what_to_do("page:timeout")
+    assert "recompress" in sections.what_to_do("warc:not_per_record")
+    assert all(not sections.what_to_do(f"warc:{kind}").startswith("See the messages") for kind in (
+        "corrupt", "truncated", "bad_length", "bad_record", "not_per_record", "not_warc", "read_error", "too_large"))
+    assert sections.what_to_do("page:something_new").startswith("See the messages")
+
+
 def test_spec_json_cannot_end_its_script_element():
     text = spec_json({"title": "</script><script>alert(1)</script> & more"})
     assert "<" not in text and ">" not in text and "&" not in text
