@@ -10,11 +10,11 @@ most mentioned place's).
 
 from __future__ import annotations
 
-import importlib.resources
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from pipeline.enrich.geo.build import data_rows
 from pipeline.enrich.geo.candidates import Mention, dateline_mention, gather, split_designator
 from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, COUNTRY, Gazetteer, Place
 from pipeline.enrich.geo.resolve import NO_CHOICE, Choice, Context, resolve, spatial_support
@@ -26,13 +26,7 @@ COUNTRY_NAME_WEIGHT = 0.5  # a country named counts less than a town or division
 IN_ORG_WEIGHT = 0.5  # a place inside an organisation's name ("Texas Forest Service") says less again
 
 
-def _outlets() -> dict[str, str]:
-    text = importlib.resources.files("pipeline.enrich.geo").joinpath("data", "outlets.tsv").read_text(encoding="utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {host.lower(): code for host, code in rows}
-
-
-_OUTLETS = _outlets()
+_OUTLETS = {host.lower(): code for host, code in data_rows("outlets.tsv")}  # sites whose domain hides their country
 
 
 def site_country(url: str | None, tlds: dict[str, str]) -> str | None:
