@@ -5,26 +5,16 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc, Span
 
-from pipeline.enrich.entities import (
-    Mention,
+from pipeline.enrich.entities import Mention, canonicalise, entities_from_doc, summarize_entities
+from pipeline.enrich.entities.acronyms import (
     acronym_definitions,
     acronym_matches,
     add_acronym_mentions,
-    add_surname_mentions,
-    canonicalise,
-    drop_overlapping,
     expansion_span,
-    entities_from_doc,
-    furniture_ranges,
-    is_short_form,
-    lexical_label,
-    majority_labels,
-    normalise_name,
-    propagate_names,
-    repair_split_names,
-    summarize_entities,
-    trim_mention,
 )
+from pipeline.enrich.entities.mentions import drop_overlapping, furniture_ranges, trim_mention
+from pipeline.enrich.entities.names import is_short_form, lexical_label, majority_labels, normalise_name
+from pipeline.enrich.entities.repair import add_surname_mentions, propagate_names, repair_split_names
 from pipeline.enrich.transforms import language_mismatch, plan_article, truncate_text
 
 

@@ -15,7 +15,8 @@ from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.utils import shared
 from spacy.language import Language
 
-from pipeline.enrich.entities import common_words, entities_from_doc, is_short_form, name_words
+from pipeline.enrich.entities import common_words, entities_from_doc
+from pipeline.enrich.entities.names import is_short_form, name_words
 from pipeline.enrich.entity_eval import load_gold, score_mentions
 from pipeline.enrich.model import DEFAULT_MODEL, ModelNotInstalled, load_nlp
 from pipeline.enrich.transforms import EnrichArticles, EnrichArticlesFn, enrich_batch
