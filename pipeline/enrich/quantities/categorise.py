@@ -121,8 +121,8 @@ def _modifier_trigger(toks: list[Tok], c: Count) -> tuple[int, str] | None:
     "two wounded officers", "12 missing hikers"."""
     for k in range(c.end, c.obj_head):
         t = toks[k]
-        cat = lex.ADJ_TRIGGERS.get(t.lower) or (trigger_category(t) if t.tag == "VBN" else None)
-        if cat is not None and t.tag in {"VBN", "JJ"}:
+        cat = lex.MODIFIER_TRIGGERS.get(t.lower)
+        if cat is not None and t.tag in {"VBN", "JJ", "VBD"}:
             fatal = cat == "wounded" and k > c.end and toks[k - 1].lower in lex.FATAL_ADVERBS
             return k, "killed" if fatal else cat  # ("the fatally wounded child")
     return None

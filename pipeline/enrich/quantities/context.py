@@ -235,8 +235,8 @@ def is_released(toks: list[Tok], c: Count, trig: int, lo: int, hi: int) -> bool:
             if nxt is not None and nxt.lower in lex.RELEASED_THINGS or k > lo and toks[k - 1].lower in {
                     "immediate", "press", "news"}:
                 continue  # "released a statement", "For Immediate Release"
-            if t.lower == "free" and t.pos == "ADJ" and k > c.start:
-                continue
+            if t.lower == "free" and t.pos == "ADJ" and k > c.start and toks[k - 1].lemma != "set":
+                continue  # ("were set free" is a release)
             if k < c.start and c.start - k <= 14 or c.end <= k <= max(c.obj_end, c.end) + 4:
                 return True
     return False

@@ -57,7 +57,7 @@ def extract_quantities(doc: Doc, entities: list[dict] | None = None) -> list[dic
         figure_anaphora(toks, resolved, lo, last_category)
         gapped_counts(toks, resolved)
         mark_conflicting(toks, resolved)
-        background_subsets(resolved)
+        background_subsets(toks, resolved)
         elliptical_subsets(toks, resolved)
         scene = scene_cue(toks, lo, hi) or scene
         if any(c.category in PEOPLE for c in resolved):

@@ -89,10 +89,11 @@ def mark_conflicting(toks: list[Tok], counts: list[Count]) -> None:
                         c.qualifier.append("conflicting")
 
 
-def background_subsets(counts: list[Count]) -> None:
+def background_subsets(toks: list[Tok], counts: list[Count]) -> None:
     """'the camp hosts 300,000 refugees, many of whom ...': part of a background total is background."""
     for k, c in enumerate(counts):
-        if not set(c.qualifier) & {"of whom", "of the"} or "background" in c.qualifier:
+        partitive = c.end + 1 < len(toks) and toks[c.end].lower == "of" and toks[c.end + 1].lower in {"whom", "which"}
+        if not (set(c.qualifier) & {"of whom", "of the"} or partitive) or "background" in c.qualifier:
             continue
         before = [x for x in counts[:k] if x.category == c.category or c.category == "amount"]
         if before and "background" in before[-1].qualifier:
