@@ -94,13 +94,17 @@ def read_record(frame: Frame, warc_file: str, keep: RecordFilter) -> Outcome:
     if kind != WarcRecordType.response:
         return Skipped("not_response")
     url = (record.headers.get("WARC-Target-URI") or "").strip().strip("<>")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "http://[broken/": no URL at all
+        return Skipped("not_http_url")
+    if parts.scheme not in ("http", "https") or not host:
         return Skipped("not_http_url")
     captured = _capture_time(record)
     if not keep.keeps_date(captured):
         return Skipped("outside_dates")
-    if not keep.keeps_host(parts.hostname):
+    if not keep.keeps_host(host):
         return Skipped("other_host")
     try:
         record.is_http = True

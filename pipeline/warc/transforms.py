@@ -32,10 +32,17 @@ DEAD_LETTERS, LEDGER, PAGES = "dead_letters", "ledger", "pages"
 def read_warc_split(split: WarcSplit, keep: RecordFilter, tally: Counter) -> Iterator[ArchivedPage | DeadLetter]:
     """The kept pages and dead letters of one split, counting every record in `tally`.
 
-    Raises NotWarc for a file that is not WARC, OSError when it cannot be read."""
+    Raises NotWarc for a file that is not WARC, OSError when it cannot be read. A record that breaks
+    the reader in a way no one foresaw is that record's dead letter: the rest of the file is still read
+    (were it the file's, the file would stop there and be read again, and stop again, every backfill)."""
     with open_warc(split.path) as stream:
         for frame in frames(stream, MAX_BLOCK_BYTES, split.start, split.end):
-            outcome = read_record(frame, split.path, keep)
+            try:
+                outcome = read_record(frame, split.path, keep)
+            except Exception as error:  # noqa: BLE001 - one record, not the file
+                outcome = warc_dead_letter(split.path, frame.offset, "bad_record", (
+                    f"the record at byte {frame.offset:,} could not be read "
+                    f"({type(error).__name__}: {error}); the rest of the file was read"))
             tally["records"] += 1
             if isinstance(outcome, Skipped):
                 tally[f"skipped_{outcome.reason}"] += 1

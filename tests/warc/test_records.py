@@ -42,7 +42,8 @@ def test_an_html_response_is_a_page_with_its_provenance():
     (page(6, content_type="application/pdf"), "not_html"),
     (page(7, content_type="image/jpeg"), "not_html"),
     (Capture("ftp://news.example/x", b"<html></html>", DAY), "not_http_url"),
-], ids=["revisit", "request", "redirect", "gone", "pdf", "image"] + ["ftp-url"])
+    (Capture("http://[broken/x", b"<html></html>", DAY), "not_http_url"),  # urlsplit raises on it
+], ids=["revisit", "request", "redirect", "gone", "pdf", "image"] + ["ftp-url", "broken-url"])
 def test_records_that_are_not_html_pages_are_skipped_with_a_reason(capture, reason):
     assert outcomes([capture]) == [Skipped(reason)]
 

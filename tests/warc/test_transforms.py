@@ -57,6 +57,28 @@ def test_a_file_that_cannot_be_read_gets_no_ledger_row_so_it_is_read_again(tmp_p
     assert letter.error_type == "read_error" and "reads this file again" in letter.message
 
 
+def test_a_record_that_breaks_the_reader_is_its_own_dead_letter_and_the_file_reads_on(tmp_path, monkeypatch):
+    """An exception no one foresaw on one record (here forced on the second) costs that record, not the
+    rest of the file: the file gets its ledger row and is not read again."""
+    from pipeline.warc import transforms
+
+    path = write(tmp_path / "crawl.warc.gz", records([page(i) for i in range(4)]))
+    real, calls = transforms.read_record, []
+
+    def flaky(frame, warc_file, keep):
+        calls.append(frame.offset)
+        if len(calls) == 2:
+            raise RuntimeError("unforeseen")
+        return real(frame, warc_file, keep)
+
+    monkeypatch.setattr(transforms, "read_record", flaky)
+    pages, [letter], [row] = split(ReadWarcFileFn(EVERYTHING, "run-1").process(str(path)))
+    assert [p.url for p in pages] == [f"https://news.example/story/{i}" for i in (0, 2, 3)]
+    assert (letter.error_type, letter.url) == ("bad_record", f"{path}#byte={calls[1]}")
+    assert "RuntimeError: unforeseen" in letter.message
+    assert (row["status"], row["records"], row["pages"], row["dead_letters"]) == (READ, 4, 3, 1)
+
+
 def test_ledger_facts_count_records_pages_and_skips():
     row = {"records": 3, "pages": 1, **{f"skipped_{r}": 0 for r in
            ("not_response", "revisit", "not_http_url", "status", "not_html", "outside_dates", "other_host")}}
