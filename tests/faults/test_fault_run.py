@@ -203,8 +203,11 @@ def test_too_many_redirects_stops_before_the_last_hop(run):
 
 def test_slow_hosts_do_not_hold_up_the_others(run):
     # With --fetch-concurrency above the number of hosts, every host's queue starts at once.
-    firsts = [seen[0][1] for name, seen in run.requests.items() if name not in ("feeds", "silent-feed") and seen]
-    assert max(firsts) - min(firsts) < 4.5  # the slowest hosts take 6 s or more: serial fetching would show
+    hosts = {name: seen for name, seen in run.requests.items() if name not in ("feeds", "silent-feed") and seen}
+    slowest = max(hosts.values(), key=lambda seen: seen[-1][1] - seen[0][1])
+    assert slowest[-1][1] - slowest[0][1] >= 6  # the slowest host is busy for 6 s or more
+    # so serial fetching would start some host only after it finished; a busy machine only shifts starts
+    assert max(seen[0][1] for seen in hosts.values()) < slowest[-1][1]
 
 
 def test_every_hostile_host_read_robots_txt_first(run):
