@@ -313,7 +313,8 @@ def test_per_host_delay_spaces_requests(server, make_client):
     # 0.1 s jittered by 0.5-1.5x, start to start. The server stamps arrivals, and on a busy
     # machine one stamp can be tens of ms late, which shortens one gap (CI saw 0.027 s); the
     # mean barely moves, since the gaps sum to last stamp - first stamp.
-    assert min(gaps) >= 0.01  # never back to back (no delay: ~1 ms)
+    # never back to back (no delay: every gap ~1 ms); one late stamp can shorten one gap to a few ms
+    assert sorted(gaps)[1] >= 0.01
     assert sum(gaps) / len(gaps) >= 0.06  # mean ~0.1; 0.06 is ~4 sigma below
 
 
