@@ -17,7 +17,11 @@ The outside data is never copied into the repository; when it is absent its sect
 and is skipped (exit 0). The suite lives in the repository and always runs.
 
     .venv/bin/python bench/numbers_eval.py [--data DIR] [--parser] [--show N] [--only press,gun,suite]
-                                            [--no-heldout]
+                                            [--no-heldout] [--explain N]
+
+`--explain N` prints, for up to N missed rows per field (single-article rows for the shooting
+reports), the row's opening words and every people count that reached the rollup, with its
+trigger, qualifier and scope: the evidence for grouping misses by cause before changing a rule.
 """
 
 from __future__ import annotations
@@ -56,6 +60,21 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
+def explain_misses(name: str, gold: list[int], pred: list[int], ids: list[str], texts: list[str],
+                   quantities: list[list[dict]], limit: int) -> None:
+    """Each missed row: id, gold/predicted, its opening words and the people counts the rollup read."""
+    category = name.split()[0]
+    misses = [k for k, (g, p) in enumerate(zip(gold, pred)) if g != p][:limit]
+    for k in misses:
+        opening = " ".join(texts[k].split())[:160]
+        print(f"    - {ids[k]}: {category} gold {gold[k]}, predicted {pred[k]} | {opening}")
+        for q in quantities[k]:
+            if q["category"] in PEOPLE:
+                flags = "".join(f" {f}" for f in ("negated", "hypothetical") if q[f])
+                print(f"        {q['category']:9s} {q['text'][:50]!r} low={q['low']} trigger={q['trigger']!r}"
+                      f" qualifier={q['qualifier']!r} scope={q['scope']}{flags}")
+
+
 def report_field(name: str, gold: list[int], pred: list[int], ids: list[str], show: int) -> None:
     """One line of accuracy (and the all-zero answer), then the confusions and the worst misses."""
     print(f"  {name:34s} exact match {score(gold, pred):.3f}   (all-zero answer {score(gold, [0] * len(gold)):.3f},"
@@ -87,12 +106,12 @@ class Reader:
         docs = list(self.nlp.pipe(texts))
         self.t_nlp += time.perf_counter() - t0
         t0 = time.perf_counter()
-        quantities = [self.extract(doc) for doc in docs]
+        self.quantities = [self.extract(doc) for doc in docs]
         self.t_rules += time.perf_counter() - t0
-        return [self.rollup(qs) for qs in quantities]
+        return [self.rollup(qs) for qs in self.quantities]
 
 
-def press_releases(reader: Reader, path: Path, show: int) -> None:
+def press_releases(reader: Reader, path: Path, show: int, explain: int = 0) -> None:
     rows = read_jsonl(path)
     rollups = reader.rollups([r["text"] for r in rows])
     print(f"\npress releases: {len(rows)} from {path}")
@@ -100,9 +119,12 @@ def press_releases(reader: Reader, path: Path, show: int) -> None:
         gold = [int(r["labels"].get(label) or 0) for r in rows]
         pred = [rollup_low(ru, category) for ru in rollups]
         report_field(f"{category} vs {label}", gold, pred, [r["id"] for r in rows], show)
+        if explain:
+            explain_misses(category, gold, pred, [str(r["id"]) for r in rows], [r["text"] for r in rows],
+                           reader.quantities, explain)
 
 
-def gun_violence(reader: Reader, path: Path, show: int) -> None:
+def gun_violence(reader: Reader, path: Path, show: int, explain: int = 0) -> None:
     rows = read_jsonl(path)
     rollups = reader.rollups([r["text"] for r in rows])
     single = [k for k, r in enumerate(rows) if int(r.get("n_articles_in_incident") or 0) == 1]
@@ -114,6 +136,9 @@ def gun_violence(reader: Reader, path: Path, show: int) -> None:
         report_field(f"{category} vs {label}, all rows", gold, pred, ids, 0)
         report_field(f"{category} vs {label}, single-article", [gold[k] for k in single],
                      [pred[k] for k in single], [ids[k] for k in single], show)
+        if explain:
+            explain_misses(category, [gold[k] for k in single], [pred[k] for k in single], [ids[k] for k in single],
+                           [rows[k]["text"] for k in single], [reader.quantities[k] for k in single], explain)
 
 
 PEOPLE = ("killed", "wounded", "missing", "detained", "kidnapped", "displaced", "troops")
@@ -175,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=10, help="worst misses to list per field")
     parser.add_argument("--only", default="press,gun,suite", help="comma-separated sections to run")
     parser.add_argument("--no-heldout", action="store_true", help="leave the held-out part of the suite out")
+    parser.add_argument("--explain", type=int, default=0, metavar="N",
+                        help="for up to N missed rows per field, print the people counts the rollup read")
     args = parser.parse_args(argv)
     sections = set(args.only.split(","))
     folder = args.data if args.data.is_dir() else args.data.parent
@@ -190,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{file}: skipped -- no development data at {path} "
                   f"(it lives outside the repository, in ../shared/eval/numbers/).")
             continue
-        run(reader, path, args.show)
+        run(reader, path, args.show, args.explain)
     if "suite" in sections:
         wire_suite(reader, SUITE_DIR, heldout=not args.no_heldout, show=args.show)
     share = reader.t_rules / reader.t_nlp if reader.t_nlp else 0.0

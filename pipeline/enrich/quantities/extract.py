@@ -77,7 +77,11 @@ def frame_counts(toks: list[Tok], lo: int, hi: int, counts: list[Count], scene: 
     marks = []
     if is_title_line(toks, lo, hi):
         marks.append("headline")
-    cue = roundup_cue(toks, lo, hi)
+    people = [c for c in counts if c.category in PEOPLE]
+    # a sentence naming someone ("captured a Taliban leader and a facilitator ... during operations") tells an
+    # incident in full, not a round-up of several
+    named = any(c.implicit and toks[c.start].lower in {"a", "an"} and not c.hypothetical for c in people)
+    cue = roundup_cue(toks, lo, hi) if not named else None
     if cue:
         marks += ["roundup", cue]
     if scene:
