@@ -141,6 +141,24 @@ def test_requirements_match_the_package_pins():
     assert "apache-beam" not in pinned and "pyarrow" not in pinned  # those come from Beam's image
 
 
+# Dependencies Beam's SDK image ships (requirements.txt keeps them as the image has them).
+FROM_BEAM_IMAGE = {"apache-beam", "pyarrow", "numpy", "urllib3", "charset-normalizer", "pyyaml"}
+
+
+def test_the_image_installs_every_dependency_of_the_package():
+    """`pip install --no-deps .` then `pip check` in the Dockerfile: a dependency of pyproject.toml missing
+    here fails the image build (and a worker without it could not import the pipeline)."""
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    block = re.search(r"(?ms)^dependencies = \[(.*?)^\]", pyproject).group(1)
+    needed = {re.match(r'\s*"([A-Za-z0-9_.-]+)', line).group(1).lower().replace("_", "-")
+              for line in block.splitlines() if line.strip().startswith('"')}
+    pinned = {line.split("==")[0].lower().replace("_", "-")
+              for line in (DEPLOY / "dataflow" / "requirements.txt").read_text().splitlines()
+              if line and not line.startswith("#")}
+    assert len(needed) > 15
+    assert needed - FROM_BEAM_IMAGE - pinned == set()
+
+
 def test_systemd_units():
     for name in ("wirebeam.service", "wirebeam.timer"):
         unit = configparser.ConfigParser(strict=False, interpolation=None)
