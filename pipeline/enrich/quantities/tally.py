@@ -131,6 +131,14 @@ _MALE_PRONOUNS = frozenset({"he", "him", "himself"})
 _FEMALE_PRONOUNS = frozenset({"she", "her", "herself"})
 
 
+def _gender(head: str) -> str:
+    return "m" if head in lex.MALE_NOUNS else "f" if head in lex.FEMALE_NOUNS else ""
+
+
+def _genders_differ(a: str, b: str) -> bool:
+    return bool(_gender(a)) and bool(_gender(b)) and _gender(a) != _gender(b)
+
+
 def _agree(person: dict, pronoun: dict) -> bool:
     """Can the pronoun stand for the person? Gender decides when both have one ("a woman ... himself": no)."""
     words = set((person.get("object") or person.get("text") or "").lower().replace("-", " ").split())
@@ -289,6 +297,7 @@ class Tally:
     approximate: bool = False
     group: int = 0  # size of the last group stated, whose members may be told one by one
     told: int = 0  # members of that group told one by one so far
+    group_heads: frozenset[str] = frozenset()  # what the group's people are ("men"): "a woman" is not one of them
     named: int = 0  # people given a name so far (a name first identifies someone already described)
     seen: bool = False
     heads: set[str] = field(default_factory=set)  # kinds of people counted so far
@@ -313,6 +322,14 @@ class Tally:
         self.told += n
         self._add(max(0, self.told - self.group) - beyond_before)
 
+    def _in_group(self, heads: frozenset[str]) -> bool:
+        """Can people of these kinds be members of the group being told? Not when the genders differ
+        ("Two men were shot ... A woman was also wounded")."""
+        if self.told >= self.group:
+            return False
+        return not heads or not self.group_heads or any(not _genders_differ(h, g) for h in heads
+                                                           for g in self.group_heads)
+
     def _met(self, who: tuple[str, str]) -> bool:
         head, age = who
         # "a 14-year-old" and "a 14-year-old male" are one person; "a boy" and "an 8-year-old boy" too
@@ -334,16 +351,16 @@ class Tally:
                 self._add(low, s.high, s.approximate)  # "a Taliban leader ... two suspected insurgents": other people
             else:
                 self._raise(s.low, s.high, s.approximate)
-            self.group, self.told = low, 0
+            self.group, self.told, self.group_heads = low, 0, s.heads
         elif s.kind == "more":
             self._add(low, s.high, s.approximate)
-            self.group, self.told = low, 0
+            self.group, self.told, self.group_heads = low, 0, s.heads
         elif s.kind == "other":
-            if self.told < self.group:
+            if self._in_group(s.heads):
                 self._tell(low)  # "Another 26-year-old man was shot": the group told in turn
             else:
                 self._add(low, s.high, s.approximate)
-                self.group, self.told = low, 0
+                self.group, self.told, self.group_heads = low, 0, s.heads
         elif s.kind == "individual":
             if s.refer:  # the people it names definitely are someone already counted, or the first ones
                 self._raise(max(self.low or 0, s.refer), self.high if self.seen else s.refer, False)
@@ -355,7 +372,11 @@ class Tally:
                 # no group being told one by one: "a boy" again, or "an 8-year-old boy" after "a boy", is the
                 # same person ("a 56-year-old woman" after "a 48-year-old woman" is not)
                 identified += sum(1 for p in s.profiles if self._met(p))
-            self._tell(max(0, low - identified))
+                self._tell(max(0, low - identified))
+            elif self._in_group(s.heads):
+                self._tell(max(0, low - identified))
+            else:
+                self._add(max(0, low - identified))  # "Two men were shot ... a woman was wounded": someone else
             self.profiles.extend(s.profiles)
         elif s.kind == "referring":
             self._raise(max(self.low or 0, s.refer or low), s.high if not self.seen else self.high, s.approximate)

@@ -52,6 +52,8 @@ def context_triggers(toks: list[Tok], lo: int, hi: int) -> None:
             t.cat = _leaving_category(toks, k, lo, hi, t.cat)
         elif t.lemma == "round" and k + 1 < hi and toks[k + 1].lower == "up":
             t.cat = "detained"  # "rounded up hundreds of people"
+        elif t.lemma in lex.CUSTODY_VERBS and t.tag in {"VBD", "VBN", "VBZ", "VBG"} and _into_custody(toks, k, hi):
+            t.cat = "detained"  # "was booked into the county jail", "turned himself in", "surrendered to police"
         elif t.lemma in lex.ABDUCT_VERBS | {"take", "hold", "keep"} and t.pos in {"VERB", "AUX", ""}:
             t.cat = _taking_category(toks, k, lo, hi, t.cat)
         elif t.lemma in lex.SUFFER_VERBS and t.pos in {"VERB", ""} and not any(
@@ -60,6 +62,20 @@ def context_triggers(toks: list[Tok], lo: int, hi: int) -> None:
             # "suffered a gunshot wound", "sustained injuries", "treated for burns"; "suffered a fatal gunshot wound"
             t.cat = "killed" if any(x.lower in lex.FATAL_ADJECTIVES for x in toks[k + 1:min(hi, k + 5)]) \
                 else "wounded"
+
+
+def _into_custody(toks: list[Tok], k: int, hi: int) -> bool:
+    """'booked into jail', 'booked on a murder charge', 'turned himself in', 'surrendered to police': custody.
+    (Being charged is not: charges can come by summons or to someone already held.)"""
+    after = [x.lower for x in toks[k + 1:min(hi, k + 6)]]
+    if toks[k].lemma == "turn":
+        return len(after) >= 2 and after[0] in lex.REFLEXIVES and after[1] == "in"
+    if toks[k].lemma == "surrender":
+        return bool(set(after[:3]) & (lex.STATE_AGENTS | {"police", "authorities"}))
+    after = [x.lower for x in toks[k + 1:min(hi, k + 8)]]
+    return bool(set(after) & {"jail", "custody", "prison", "detention"}) or (
+        bool(set(after) & {"on", "for", "with"}) and bool(set(after) & {"charge", "charges", "count", "counts",
+                                                                         "suspicion"}))
 
 
 def _taking_category(toks: list[Tok], k: int, lo: int, hi: int, default: str | None) -> str | None:
