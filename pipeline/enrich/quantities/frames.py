@@ -29,7 +29,9 @@ def is_title_line(toks: list[Tok], lo: int, hi: int, longest: int = 25) -> bool:
     """A short line of its own with no closing punctuation: a headline or a caption ("Teen shot in
     Englewood", "4 dead, 10 wounded in weekend shootings"). It sums up the story told below it."""
     whole_line = (lo == 0 or toks[lo].line_start) and (hi == len(toks) or toks[hi].line_start)
-    return whole_line and hi - lo <= longest and toks[hi - 1].lower not in _CLOSING
+    last = toks[hi - 1].lower
+    # ("about 10 p.m." ends with the abbreviation's period)
+    return whole_line and hi - lo <= longest and last not in _CLOSING and not (len(last) > 1 and last.endswith("."))
 
 
 def repair_headline_verbs(toks: list[Tok], lo: int, hi: int) -> None:

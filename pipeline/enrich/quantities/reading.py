@@ -152,6 +152,9 @@ def _is_not_a_count(toks: list[Tok], i: int, end: int, lo: int, hi: int) -> bool
             and (nxt is None or nxt.lower in {",", ")", ".", "and", "who", "was", "is", "with"}) \
             and (parse_numeral(t.text) or parse_number_words([t.lower]) or 200) < 120:
         return True  # "injured a boy, 7,", "shoots sister, 8, with": an age in apposition to one person
+    if prev is not None and prev.lower in {"one", "other"} and end - i == 1 and t.text.isdigit() and int(t.text) < 120 \
+            and (nxt is None or nxt.pos not in {"NOUN", "PROPN"}):
+        return True  # "Two teenagers, one 16 and the other 17,": their ages
     if prev is not None and prev.lower in {"both", "each"} and prev2 is not None and prev2.lower == "," \
             and end - i == 1 and (parse_numeral(t.text) or 200) < 120:
         return True  # "Parish Jordan and Leroy Monsalvatge, both 22": their age
@@ -198,6 +201,9 @@ def _is_not_a_count(toks: list[Tok], i: int, end: int, lo: int, hi: int) -> bool
         if prev.lower in lex.DESIGNATORS and (prev.is_title or prev.lower in {"no.", "#"} or
                                               prev.text.isupper()):
             return True
+        if prev.pos == "PROPN" and prev.text.isupper() and len(prev.text) > 1 and prev.ent in {"ORG", ""} \
+                and end - i == 1 and not (nxt is not None and nxt.pos == "NOUN"):
+            return True  # "NBC 6", "WGN 9": a channel or designation after an acronym
         if prev.pos == "PROPN" and prev.is_title and i - 1 > lo and prev.lower not in lex.EVENT_TRIGGERS \
                 and prev.ent not in {"", "CARDINAL", "MONEY", "QUANTITY", "PERCENT"} \
                 and not (nxt is not None and nxt.pos in {"NOUN"}):

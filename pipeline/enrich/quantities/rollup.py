@@ -123,8 +123,11 @@ def _figure(blocks: list[list[dict]], headlines: list[dict], category: str, know
     for block in blocks:
         facts = [q for q in block if q.get("category") == category and keep(q)]
         if facts:
-            killed = _tally([q for q in block if q.get("category") == "killed"], 0)[0] or 0
-            b_low, b_high, b_approx = _tally(facts, killed if category != "killed" else 0)
+            # a rank of victims counts the incident's dead and hurt together ("a fourth victim" after three dead)
+            other = "wounded" if category == "killed" else "killed"
+            others = _tally([q for q in block if q.get("category") == other
+                             and not {"rank", "victims"} <= words_of(q)], 0)[0]
+            b_low, b_high, b_approx = _tally(facts, others or 0)
             low, high, approx, seen = add(low, b_low), add_high(high, b_high), approx or b_approx, True
     heads = [q for q in headlines if q.get("category") == category and keep(q)]
     if heads:  # each headline line sums up the story on its own: the largest
@@ -138,7 +141,7 @@ def _figure(blocks: list[list[dict]], headlines: list[dict], category: str, know
 
 def _unsure(q: dict) -> bool:
     """Told as shot or hurt without saying the person lived (a victim ranked after the dead is not among them)."""
-    return "shot" in words_of(q) and not ("rank" in words_of(q) and "victim" in (q.get("object") or "").lower())
+    return "shot" in words_of(q) and not {"rank", "victims"} <= words_of(q)
 
 
 def _net_of_killed(blocks: list[list[dict]], headlines: list[dict], figure: Figure,
@@ -148,7 +151,10 @@ def _net_of_killed(blocks: list[list[dict]], headlines: list[dict], figure: Figu
     and not the killed told beside them as other people ("A woman was killed and her son was shot")."""
     shot = _figure(blocks, headlines, "wounded", known, _unsure)
     killed = (known.get("killed") or (0, 0, False))[0] or 0
-    if shot is None or not killed:
+    # (a victim ranked after those hurt -- "a second man who was shot died" -- is not one of them)
+    killed -= sum(1 for q in blocks[0] if q.get("category") == "killed" and {"rank", "victims"} <= words_of(q)) \
+        if blocks else 0
+    if shot is None or killed <= 0:
         return figure
     certain = _figure(blocks, headlines, "wounded", known, lambda q: not _unsure(q))
     facts = [q for block in blocks + [headlines] for q in block]

@@ -110,5 +110,6 @@ def elliptical_subsets(toks: list[Tok], counts: list[Count]) -> None:
         a_end = a.obj_end if a.obj_head != -1 else a.end
         nxt = toks[b.end] if b.end < len(toks) else None
         if b.start == a_end + 1 and toks[b.start - 1].lower == "," and (
-                nxt is None or nxt.pos == "ADV" and nxt.lower not in lex.FATAL_ADVERBS or nxt.lower in {".", ","}):
+                nxt is None or nxt.pos == "ADV" and nxt.lower not in lex.FATAL_ADVERBS or nxt.lower in {".", ","}
+                or nxt.pos == "NUM"):  # ("Two teenagers, one 16 and the other 17": one of them, and an age)
             b.qualifier.append("of the")

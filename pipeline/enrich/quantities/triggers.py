@@ -231,6 +231,25 @@ def pre_trigger(toks: list[Tok], c: Count, lo: int) -> tuple[int, str] | None:
     return None
 
 
+def _relative_clause_end(toks: list[Tok], j: int, hi: int) -> int | None:
+    """Where the main clause resumes after a relative clause with no commas ("who was walking past | was also
+    wounded"): the first helper verb after the clause's own verb, or None when the clause itself holds a trigger
+    (then the trigger there is the person's: "a man who was shot")."""
+    seen_verb = False
+    for k in range(j, min(hi, j + 10)):
+        t = toks[k]
+        if trigger_category(t) is not None and t.pos in {"VERB", "ADJ"}:
+            return k if not seen_verb else None
+        if t.lower in {",", ";", ".", "and"}:
+            return None
+        if seen_verb and (t.lower in {"was", "were", "is", "are", "has", "have", "had"}
+                          or t.pos == "VERB" and t.tag in {"VBD", "VBZ", "VBP"} and not toks[k - 1].pos == "VERB"):
+            return k  # the main clause's verb: "who fired the shot | later took his own life"
+        if t.pos in {"VERB", "AUX"}:
+            seen_verb = seen_verb or t.pos == "VERB"
+    return None
+
+
 def _own_life(toks: list[Tok], j: int, hi: int) -> bool:
     """'his own life', 'their own lives', 'own life' (headline) after a form of "take"."""
     words = [t.lower for t in toks[j:min(hi, j + 3)]]
@@ -331,6 +350,11 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
                 skipped += 1
             if skipped == 0 and t.lower == "," and k2 < hi and toks[k2].tag == "VBD" and trigger_category(toks[k2]):
                 return k2, trigger_category(toks[k2])  # "Damon Sochko, 16, of Morgantown, died"
+            if skipped == 0 and t.lower == "," and k2 < hi and toks[k - 1].pos == "NUM" and k - 1 >= c.end \
+                    and toks[k2].lower in lex.PASSIVE_HELPERS:
+                k = k2  # the aside closes: "A boy, 7, was wounded"
+                steps += 1
+                continue
             if skipped == 0 and t.lower == ",":
                 close = next((j for j in range(k + 1, min(hi, k + 9)) if toks[j].lower == ","), None)
                 if close is not None and not any(toks[j].pos in {"VERB", "AUX"} and toks[j].tag != "VBN"
@@ -347,6 +371,12 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
             k = k2
             steps += 1
             continue
+        if steps == 0 and t.lower in {"who", "that"} and c.obj_head != -1:
+            relative = _relative_clause_end(toks, k + 1, hi)  # "A woman who was walking past was also wounded"
+            if relative is not None:
+                k = relative
+                steps += 1
+                continue
         if t.lower in lex.PASSIVE_HELPERS or t.lemma in lex.PASSIVE_HELPERS or t.tag in {"RB", "MD"}:
             if t.lower in {"in", "into", "under"} and not (k + 1 < hi and toks[k + 1].lower in {"custody", "detention"}):
                 return None
