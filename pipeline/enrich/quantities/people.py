@@ -80,10 +80,11 @@ def implicit_counts(toks: list[Tok], lo: int, hi: int, taken: set[int]) -> list[
             continue
         ordinal = _ordinal_person(toks, i, hi)
         if ordinal != -1:  # "a third died later", "A fourth victim": one more person, told by rank
-            # a rank of victims, or of people told by a relative clause ("a second man who was shot"), counts
-            # everyone hurt; "a third person has died" counts the dead
-            among = toks[ordinal].lemma == "victim" or (ordinal + 1 < hi and toks[ordinal + 1].lower in {"who", "that"})
-            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["rank"] + (["victims"] if among else []), implicit=True)
+            # a rank counts everyone hurt ("a second man was wounded" after a man killed, "a fourth victim"),
+            # except a rank of the dying ("a third person has died", "a third died later"): the dead
+            dying = any(x.lemma in lex.DYING_LEMMAS for x in toks[ordinal + 1:min(hi, ordinal + 4)]) and not (
+                ordinal + 1 < hi and toks[ordinal + 1].lower in {"who", "that"})
+            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["rank"] + ([] if dying else ["victims"]), implicit=True)
             c.obj_start, c.obj_end, c.obj_head = i + 1, ordinal + 1, ordinal
             out.append(c)
             i = ordinal + 1

@@ -45,6 +45,8 @@ def context_triggers(toks: list[Tok], lo: int, hi: int) -> None:
         elif t.lemma in lex.HIT_VERBS and t.tag in {"VBN", "VBD"} and k + 1 < hi and toks[k + 1].lower == "by" \
                 and any(x.lemma in lex.GUNFIRE_NOUNS for x in toks[k + 2:min(hi, k + 5)]):
             t.cat = "wounded"  # "hit by gunfire", "grazed by a bullet", "struck by shrapnel"
+        elif t.lemma in lex.HIT_VERBS and t.tag == "VBN" and _in_body_part(toks, k + 1, hi):
+            t.cat = "wounded"  # "was hit in the arm", "struck in the head"
         elif t.lemma in lex.HIT_VERBS and t.tag in {"VBD", "VBZ", "VBG"} and _gunfire_before(toks, k, lo):
             t.cat = "wounded"  # "a stray bullet struck an 11-year-old", "the gun went off, hitting a bystander"
         elif t.lemma in lex.DISPLACE_VERBS | {"flee"} or t.lemma in lex.REFUGE_VERBS and k + 1 < hi and toks[
@@ -99,6 +101,13 @@ def _taking_category(toks: list[Tok], k: int, lo: int, hi: int, default: str | N
     if subject & lex.STATE_AGENTS or by_state:
         return "detained"  # "police seized two suspects"
     return "kidnapped"
+
+
+def _in_body_part(toks: list[Tok], j: int, hi: int) -> bool:
+    """'in the arm', 'in his left leg', 'in the back of the head': where a bullet hit someone."""
+    if not (j < hi and toks[j].lower == "in"):
+        return False
+    return any(t.lemma in lex.BODY_PARTS for t in toks[j + 1:min(hi, j + 5)])
 
 
 def _gunfire_before(toks: list[Tok], k: int, lo: int) -> bool:
@@ -356,9 +365,10 @@ def post_trigger(toks: list[Tok], c: Count, hi: int) -> tuple[int, str] | None:
                 steps += 1
                 continue
             if skipped == 0 and t.lower == ",":
-                close = next((j for j in range(k + 1, min(hi, k + 9)) if toks[j].lower == ","), None)
+                close = next((j for j in range(k + 1, min(hi, k + 13)) if toks[j].lower == ","), None)
                 if close is not None and not any(toks[j].pos in {"VERB", "AUX"} and toks[j].tag != "VBN"
-                                                 for j in range(k + 1, close)):
+                                                 and toks[j].lower not in lex.SUBSET_WORDS
+                                                 for j in range(k + 1, close)):  # (", including a girl,")
                     k = close + 1  # an aside between commas: "The suspect, aged 45, was detained"
                     steps += 1
                     continue
