@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,11 +200,20 @@ def _read(path: Path) -> Gazetteer:
     return Gazetteer(arrays, meta)
 
 
+# What reading a cache file can raise when it is gone, truncated or not ours: then it is built again. Another
+# process of another data version deletes the file it replaces (_save), so it can vanish between any two steps.
+UNREADABLE_CACHE = (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile)  # FileNotFoundError is an OSError
+
+
 def load(*, use_cache: bool = True) -> Gazetteer:
-    """The gazetteer from the cache, else built from the package (and cached when the folder is writable)."""
+    """The gazetteer from the cache, else built from the package (and cached when the folder is writable).
+    A cache file that is missing or unreadable is rebuilt, never a crash."""
     path = cache_path()
-    if use_cache and path.exists():
-        return _read(path)
+    if use_cache:
+        try:
+            return _read(path)
+        except UNREADABLE_CACHE:
+            pass
     arrays, meta = build.build()
     if use_cache:
         try:

@@ -71,6 +71,25 @@ def test_the_cache_reads_back_what_was_written(gaz, tmp_path, monkeypatch):
     assert len(gz.load()) == len(gaz)  # read from the cache: no build
 
 
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "deleted"])
+def test_an_unreadable_or_vanished_cache_is_rebuilt_not_a_crash(gaz, tmp_path, monkeypatch, damage):
+    """Another process (another data version) can delete or replace the cache between any two steps of a read;
+    a file cut short or not ours must be rebuilt too. The build itself is stood in for by the built arrays."""
+    monkeypatch.setenv(gz.CACHE_ENV, str(tmp_path))
+    path = gz.cache_path()
+    gz._save(path, gaz.a, gaz.meta)
+    if damage == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes({"garbage": b"not a zip file", "truncated": path.read_bytes()[:1_000_000], "empty": b""}[damage])
+    builds = []
+    monkeypatch.setattr(gz.build, "build", lambda: builds.append(1) or (gaz.a, gaz.meta))
+    assert len(gz.load()) == len(gaz)
+    assert builds == [1]
+    assert len(gz._read(path)) == len(gaz)  # written again, whole: the next process reads it
+    assert len(gz.load()) == len(gaz) and builds == [1]
+
+
 def test_the_cache_key_changes_with_the_name_keys_normal_form(monkeypatch):
     """The index holds hashes of normalize()d names: a cache built by another names.py must not be read."""
     from pathlib import Path
