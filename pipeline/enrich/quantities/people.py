@@ -84,7 +84,7 @@ def implicit_counts(toks: list[Tok], lo: int, hi: int, taken: set[int]) -> list[
             # except a rank of the dying ("a third person has died", "a third died later"): the dead
             dying = any(x.lemma in lex.DYING_LEMMAS for x in toks[ordinal + 1:min(hi, ordinal + 4)]) and not (
                 ordinal + 1 < hi and toks[ordinal + 1].lower in {"who", "that"})
-            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["rank"] + ([] if dying else ["victims"]), implicit=True)
+            c = Count(i, i, i + 1, 1.0, 1.0, 1.0, False, ["rank"] + ([] if dying else ["overall"]), implicit=True)
             c.obj_start, c.obj_end, c.obj_head = i + 1, ordinal + 1, ordinal
             out.append(c)
             i = ordinal + 1

@@ -124,9 +124,9 @@ def _figure(blocks: list[list[dict]], headlines: list[dict], category: str, know
         facts = [q for q in block if q.get("category") == category and keep(q)]
         if facts:
             # a rank of victims counts the incident's dead and hurt together ("a fourth victim" after three dead)
-            other = "wounded" if category == "killed" else "killed"
+            other = {"killed": "wounded", "wounded": "killed"}.get(category)
             others = _tally([q for q in block if q.get("category") == other
-                             and not {"rank", "victims"} <= words_of(q)], 0)[0]
+                             and not {"rank", "overall"} <= words_of(q)], 0)[0] if other else 0
             b_low, b_high, b_approx = _tally(facts, others or 0)
             low, high, approx, seen = add(low, b_low), add_high(high, b_high), approx or b_approx, True
     heads = [q for q in headlines if q.get("category") == category and keep(q)]
@@ -141,7 +141,7 @@ def _figure(blocks: list[list[dict]], headlines: list[dict], category: str, know
 
 def _unsure(q: dict) -> bool:
     """Told as shot or hurt without saying the person lived (a victim ranked after the dead is not among them)."""
-    return "shot" in words_of(q) and not {"rank", "victims"} <= words_of(q)
+    return "shot" in words_of(q) and not {"rank", "overall"} <= words_of(q)
 
 
 def _net_of_killed(blocks: list[list[dict]], headlines: list[dict], figure: Figure,
@@ -152,8 +152,8 @@ def _net_of_killed(blocks: list[list[dict]], headlines: list[dict], figure: Figu
     shot = _figure(blocks, headlines, "wounded", known, _unsure)
     killed = (known.get("killed") or (0, 0, False))[0] or 0
     # (a victim ranked after those hurt -- "a second man who was shot died" -- is not one of them)
-    killed -= sum(1 for q in blocks[0] if q.get("category") == "killed" and {"rank", "victims"} <= words_of(q)) \
-        if blocks else 0
+    killed -= sum(1 for block in blocks for q in block
+                  if q.get("category") == "killed" and {"rank", "overall"} <= words_of(q))
     if shot is None or killed <= 0:
         return figure
     certain = _figure(blocks, headlines, "wounded", known, lambda q: not _unsure(q))

@@ -250,7 +250,7 @@ def statement(group: list[dict], known_names: set[str]) -> Statement:
     ranks = [q for q in main if rank_of(q)]
     if ranks:
         q = ranks[0]
-        return Statement("rank", low, high, approx, rank=rank_of(q), names=names, victims="victims" in words_of(q))
+        return Statement("rank", low, high, approx, rank=rank_of(q), names=names, victims="overall" in words_of(q))
     if all(_referring(q) or _possessive(q) or (is_name(q) and head_word(q.get("text")) in known_names)
            for q in main):
         return Statement("referring", low, high, approx, refer=low or 0, names=names,
