@@ -24,8 +24,8 @@ from pipeline.enrich.geo.names import is_latin_name, key_hash, normalize
 
 CONTINENT, COUNTRY, ADMIN1, CITY, REGION = range(5)
 FEATURES = ("CONT", "PCLI", "PCL", "ADM1", "PPLC", "PPL", "RGN", "PEN", "GULF", "OCN", "SEA")
-DATA_FILES = ("admin1.tsv", "aliases.tsv", "country_points.tsv", "datelines.tsv", "demonyms.tsv", "designators.tsv",
-              "regions.tsv", "us_states.tsv")
+DATA_FILES = ("admin1.tsv", "aliases.tsv", "compass.tsv", "country_points.tsv", "datelines.tsv", "demonyms.tsv",
+              "designators.tsv", "regions.tsv", "us_states.tsv")
 # Alternate names that are codes ("LON", "NYC" as an airport or abbreviation) or too short to be names
 _MIN_ALT_LEN = 3
 
@@ -93,7 +93,17 @@ def _trimmed_centre(lats: list[float], lons: list[float]) -> tuple[float, float]
     return round(float(a.mean()), 5), round(float(b.mean()), 5)
 
 
-_COMPASS = {"northern": "north", "southern": "south", "eastern": "east", "western": "west", "central": "central"}
+def compass_words() -> dict[str, str]:
+    """Compass words that open division names -> the plain form ("northern" -> "north"), from compass.tsv."""
+    return {word: plain for word, plain in data_rows("compass.tsv")}
+
+
+def designator_words(kind: str) -> set[str]:
+    """The normalized designator words of one kind of designators.tsv ("admin", "county", "city")."""
+    return {normalize(word) for word, k in data_rows("designators.tsv") if k == kind}
+
+
+_COMPASS = compass_words()
 
 
 def _division_variants(name: str, designators: set[str]) -> set[str]:
@@ -161,7 +171,7 @@ def build() -> tuple[dict[str, np.ndarray], dict]:
         country_row[code] = b.add(int(rec["geonameid"]), COUNTRY, "PCLI" if code in points else "PCL",
                                   cc_index[code], -1, lat, lon, int(rec.get("population") or 0), rec["name"])
 
-    designators = {normalize(w) for w, kind in data_rows("designators.tsv") if kind == "admin"}  # not "Mexico City"
+    designators = designator_words("admin")  # not "Mexico City"
     admin1_row = {}
     for i, (key, name, ascii_name, gid) in enumerate(admin1):
         cc = key.split(".")[0]
@@ -233,9 +243,10 @@ def _us_state_forms(admin1_row: dict[str, int]) -> dict[str, str]:
 def _us_counties(src: Path) -> dict[str, list[str]]:
     """US county and parish names (without the word) -> the states that have one so named."""
     out: dict[str, set[str]] = defaultdict(set)
+    county_words = designator_words("county")  # county, parish, borough
     for rec in json.loads((src / "us_counties.json").read_text(encoding="utf-8")):
         words = rec["name"].split()
-        if words[-1].lower() in {"county", "parish", "borough"}:
+        if normalize(words[-1]) in county_words:
             words = words[:-1]
         out[normalize(" ".join(words))].add(rec["state"])
     return {k: sorted(v) for k, v in out.items()}

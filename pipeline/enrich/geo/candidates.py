@@ -13,13 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.enrich.geo.build import compass_words, data_rows
 from pipeline.enrich.geo.gazetteer import ADMIN1, COUNTRY, Gazetteer, Place
 from pipeline.enrich.geo.names import normalize
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-# Words that open organisation names and are also the names of some division somewhere
-_COMMON_OPENERS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern",
-                             "western", "capital", "national", "federal", "union", "independence", "unity"})
+# Words that open organisation names and are also the names of some division somewhere (data/org_openers.tsv,
+# and every compass word of data/compass.tsv in both its forms)
+_COMMON_OPENERS = frozenset({normalize(w) for (w,) in data_rows("org_openers.tsv")}
+                            | {normalize(w) for pair in compass_words().items() for w in pair})
 # After ", ": up to four capitalised words (a state, country or division), or an AP abbreviation
 _CONTAINER = re.compile(r"\s*,\s*((?:[A-Z][\w'’.\-]*\.?)(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’.\-]*\.?){0,3})")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")

@@ -144,6 +144,22 @@ def test_places_inside_organisation_names(gaz):
     assert texas.context_only and {c.place.admin1 for c in texas.candidates} >= {"Texas"}
     assert org_place("Henderson County Sheriff's Department", gaz).county_states
     assert org_place("Acme Widgets", gaz) is None
+    # a word some division bears ("East", Cameroon; "Central", Ghana; "Unity", South Sudan) opening an
+    # organisation's name is no place (data/org_openers.tsv, data/compass.tsv)
+    for name in ("East Coast Railways", "Central Bank", "Unity Party", "Western Union"):
+        assert org_place(name, gaz) is None, name
+
+
+def test_word_lists_come_from_the_data_files(gaz):
+    from pipeline.enrich.geo.build import _division_variants, compass_words, designator_words
+
+    assert compass_words()["northern"] == "north"
+    assert designator_words("county") == {"county", "parish", "borough"}
+    admin = designator_words("admin")
+    assert _division_variants("Northern Darfur", admin) == {"Northern Darfur", "north Darfur"}
+    assert _division_variants("West Kordofan State", admin) == {"West Kordofan State", "West Kordofan"}
+    assert _division_variants("Central Province", admin) == {"Central Province"}  # never the bare compass word
+    assert gaz.us_counties["lexington"] == ["SC"]  # "Lexington County": the word (designators.tsv) taken off
 
 
 def test_site_country(gaz):
