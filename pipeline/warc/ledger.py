@@ -40,7 +40,8 @@ LEDGER_SCHEMA = pa.schema(
         pa.field("completed_at", pa.timestamp("us", tz="UTC"), nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
     ],
-    metadata={"wirebeam.schema": "warc_files", "wirebeam.schema_version": "1"},
+    # 2: skipped_no_capture_date (rows of version 1 lack it; nothing reads the skips of earlier runs' rows)
+    metadata={"wirebeam.schema": "warc_files", "wirebeam.schema_version": "2"},
 )
 
 

@@ -3,7 +3,12 @@
 FastWARC parses the record (WARC and HTTP headers; chunked and compressed
 payloads are decoded as they are read, so an archived decompression bomb
 costs at most the cap). Kept: `response` records of HTML pages with status
-200, captured within the dates asked for, on the hosts asked for. Everything
+200, captured within the dates asked for, on the hosts asked for. A record
+without a readable WARC-Date (the standard makes it mandatory, so this is a
+damaged or hand-made archive) has no capture time: it is kept when no dates
+were asked for (its `warc_date` null, its `fetched_at` the time it was read)
+and skipped as `no_capture_date` when they were (its day cannot be shown to
+be one of them). Everything
 else a WARC file normally holds (requests, metadata, revisits, redirects,
 images) is skipped and counted, not dead-lettered; a damaged record is a
 `warc` dead letter naming the file and byte offset.
@@ -29,7 +34,8 @@ MAX_BLOCK_BYTES = MAX_HTML_BYTES + MAX_HEADER_BYTES
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 # Why a record was skipped (counted per file in the ledger, never a dead letter).
-SKIP_REASONS = ("not_response", "revisit", "not_http_url", "status", "not_html", "outside_dates", "other_host")
+SKIP_REASONS = ("not_response", "revisit", "not_http_url", "status", "not_html", "outside_dates", "no_capture_date",
+                "other_host")
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,11 @@ class RecordFilter:
     until: datetime | None = None
     hosts: frozenset[str] = frozenset()
 
-    def keeps_date(self, captured: datetime | None) -> bool:
-        if captured is None:
-            return self.since is None and self.until is None
+    @property
+    def has_dates(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    def keeps_date(self, captured: datetime) -> bool:
         return (self.since is None or captured >= self.since) and (self.until is None or captured < self.until)
 
     def keeps_host(self, host: str) -> bool:
@@ -101,8 +109,10 @@ def read_record(frame: Frame, warc_file: str, keep: RecordFilter) -> Outcome:
         return Skipped("not_http_url")
     if parts.scheme not in ("http", "https") or not host:
         return Skipped("not_http_url")
-    captured = _capture_time(record)
-    if not keep.keeps_date(captured):
+    captured = capture_time(record)
+    if captured is None and keep.has_dates:
+        return Skipped("no_capture_date")
+    if captured is not None and not keep.keeps_date(captured):
         return Skipped("outside_dates")
     if not keep.keeps_host(host):
         return Skipped("other_host")
@@ -136,14 +146,15 @@ def read_record(frame: Frame, warc_file: str, keep: RecordFilter) -> Outcome:
             "decoded"), url)
     if content_type is None and not _looks_like_html(body):
         return Skipped("not_html")
-    fetched_at = captured or datetime.now(timezone.utc)
     return ArchivedPage(
         item=FeedItem(feed_url=None, link=url), url=url, status=200, content_type=content_type, body=body,
-        fetched_at=fetched_at, warc_file=warc_file, warc_record_id=record.record_id, warc_offset=frame.offset,
+        fetched_at=captured or datetime.now(timezone.utc),  # no capture time: when this backfill read it
+        captured_at=captured, warc_file=warc_file, warc_record_id=record.record_id, warc_offset=frame.offset,
     )
 
 
-def _capture_time(record: WarcRecord) -> datetime | None:
+def capture_time(record: WarcRecord) -> datetime | None:
+    """The record's WARC-Date in UTC; None when it has none or FastWARC cannot read it."""
     try:
         captured = record.record_date
     except (OSError, ValueError):

@@ -135,6 +135,36 @@ def test_the_article_row_of_an_archived_page_carries_its_provenance():
     row = extract_archived_page(archived, "run-1")
     assert row["warc_file"] == "crawl-1.warc.gz"
     assert row["warc_record_id"] == archived.warc_record_id
-    assert row["warc_date"] == archived.fetched_at == row["fetched_at"]
+    assert row["warc_date"] == archived.captured_at == archived.fetched_at == row["fetched_at"] == DAY + timedelta(minutes=3)
     assert row["feed_url"] is None and row["url"] == "https://news.example/story/3"
     assert "towns" in row["text"]
+
+
+
+def undated_archive(captures, date_line: bytes | None = None) -> bytes:
+    """An uncompressed archive of the captures whose records have no WARC-Date line (or `date_line` instead);
+    the warcinfo record keeps its own."""
+    info, rest = archive(captures, gzipped=False).split(b"\r\n\r\nWARC/1.0", 1)
+    lines = [date_line if line.startswith(b"WARC-Date:") else line for line in rest.split(b"\r\n")]
+    return info + b"\r\n\r\nWARC/1.0" + b"\r\n".join(line for line in lines if line is not None)
+
+
+def read_all(data: bytes, keep: RecordFilter) -> list:
+    return [read_record(frame, "crawl-1.warc", keep) for frame in frames(io.BytesIO(data), MAX_BLOCK_BYTES)][1:]
+
+
+@pytest.mark.parametrize("date_line", [None, b"WARC-Date: yesterday"], ids=["missing", "unreadable"])
+def test_a_record_without_a_capture_date_is_kept_undated_when_no_days_are_asked_for(date_line):
+    before = datetime.now(timezone.utc)
+    [outcome] = read_all(undated_archive([page(1)], date_line), EVERYTHING)
+    assert isinstance(outcome, ArchivedPage) and outcome.captured_at is None
+    assert before <= outcome.fetched_at <= datetime.now(timezone.utc)  # when the backfill read it, not "now" as a capture
+    row = extract_archived_page(outcome, "run-1")
+    assert row["warc_date"] is None and row["fetched_at"] == outcome.fetched_at
+
+
+@pytest.mark.parametrize("keep", [RecordFilter(since=DAY - timedelta(days=1)), RecordFilter(until=DAY + timedelta(days=1))],
+                         ids=["from", "to"])
+def test_a_record_without_a_capture_date_is_skipped_as_such_when_days_are_asked_for(keep):
+    assert read_all(undated_archive([page(1)]), keep) == [Skipped("no_capture_date")]  # its day is unknown, not another
+    assert isinstance(read_all(archive([page(1)], gzipped=False), keep)[0], ArchivedPage)  # dated, it is kept

@@ -81,11 +81,13 @@ def test_a_record_that_breaks_the_reader_is_its_own_dead_letter_and_the_file_rea
 
 def test_ledger_facts_count_records_pages_and_skips():
     row = {"records": 3, "pages": 1, **{f"skipped_{r}": 0 for r in
-           ("not_response", "revisit", "not_http_url", "status", "not_html", "outside_dates", "other_host")}}
-    row["skipped_status"] = 2
+           ("not_response", "revisit", "not_http_url", "status", "not_html", "outside_dates", "no_capture_date",
+            "other_host")}}
+    row["skipped_status"], row["skipped_no_capture_date"] = 2, 1
     facts = ledger_facts(row)
     assert facts.count(("warc_records", "")) == 3 and facts.count(("warc_pages", "")) == 1
-    assert facts.count(("warc_skipped_status", "")) == 2 and len(facts) == 6
+    assert facts.count(("warc_skipped_status", "")) == 2 and facts.count(("warc_skipped_no_capture_date", "")) == 1
+    assert len(facts) == 7
 
 
 def test_read_archives_reads_every_file_in_a_pipeline(tmp_path):
