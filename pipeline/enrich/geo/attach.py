@@ -27,17 +27,26 @@ IN_ORG_WEIGHT = 0.5  # a place inside an organisation's name ("Texas Forest Serv
 
 
 _OUTLETS = {host.lower(): code for host, code in data_rows("outlets.tsv")}  # sites whose domain hides their country
+# Country codes used worldwide as generic names (.co, .io, .tv), and the registry labels under which they are still
+# their country's own ("example.com.co")
+_GENERIC_TLDS = {label for label, kind in data_rows("generic_tlds.tsv") if kind == "generic"}
+_REGISTRY_LABELS = {label for label, kind in data_rows("generic_tlds.tsv") if kind == "registry"}
 
 
 def site_country(url: str | None, tlds: dict[str, str]) -> str | None:
-    """The country of a site: a known outlet's, else its country-code top-level domain's (a weak hint)."""
+    """The country of a site: a known outlet's, else its country-code top-level domain's (a weak hint), unless
+    that code is sold as a generic name (a ".co" or ".io" site can be anywhere)."""
     host = (urlsplit(url).hostname or "") if url else ""
-    labels = host.lower().split(".")
+    labels = host.lower().rstrip(".").split(".")
     for i in range(len(labels) - 1):
         code = _OUTLETS.get(".".join(labels[i:]))
         if code:
             return code
-    return tlds.get(labels[-1]) if len(labels) > 1 and len(labels[-1]) == 2 else None
+    if len(labels) < 2 or len(labels[-1]) != 2:
+        return None
+    if labels[-1] in _GENERIC_TLDS and not (len(labels) > 2 and labels[-2] in _REGISTRY_LABELS):
+        return None
+    return tlds.get(labels[-1])
 
 
 @dataclass(frozen=True)

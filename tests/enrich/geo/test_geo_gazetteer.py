@@ -166,6 +166,20 @@ def test_site_country(gaz):
     assert site_country("https://www.bbc.co.uk/news/x", gaz.tlds) == "GB"
     assert site_country("https://www.dawn.com/news/1", gaz.tlds) == "PK"  # a known outlet
     assert site_country("https://www.reuters.com/world/", gaz.tlds) is None
+    assert site_country("https://www.example.de/x", gaz.tlds) == "DE"
+
+
+@pytest.mark.parametrize("url", ["https://startup.io/news", "https://citynews.tv/a", "https://dailybrief.co/b",
+                                 "https://my.blog.me/c", "https://lab.ai/d", "https://short.ly/e", "https://radio.fm/f",
+                                 "https://site.ws/g", "https://forum.cc/h"])
+def test_country_codes_sold_as_generic_names_say_no_country(gaz, url):
+    assert gaz.tlds.get(url.split("/")[2].rsplit(".", 1)[1])  # each is some country's code ...
+    assert site_country(url, gaz.tlds) is None  # ... used worldwide (data/generic_tlds.tsv)
+
+
+def test_a_generic_code_under_its_registry_or_a_known_outlet_still_says_its_country(gaz):
+    assert site_country("https://www.noticias.com.co/x", gaz.tlds) == "CO"
+    assert site_country("https://www.vijesti.me/vijesti", gaz.tlds) == "ME"  # outlets.tsv
     assert site_country(None, gaz.tlds) is None
 
 
