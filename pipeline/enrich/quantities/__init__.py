@@ -11,13 +11,18 @@ category (EVENT_COUNT dicts). The package, in the order a count is read:
   ages, codes, addresses, scores);
 - `people`: counts with no numeral ("a soldier", "he", "no one") and the counted noun phrase;
 - `triggers`: the word that decides a count's category (before it, after it, or by context:
-  "shot dead" vs "shot in the leg"); `parse`: the same along dependency arcs when the Doc has them;
+  "shot dead" vs "shot in the leg"); `outcomes`: a wound told by its consequence further along the
+  clause ("was taken to a hospital", "in critical condition"); `parse`: the same along dependency arcs
+  when the Doc has them;
 - `context`: negation, hypotheticals, plans, updates, subsets, background and cumulative totals,
   attribution and place;
 - `categorise`: puts the above together for one count; `sentence`: how the counts of one sentence
   relate (partitives, "the number was 80", gapped "and another two", conflicting sources);
-  `extract`: the sentence loop;
-- `rollup`: the article's counts per category.
+  `frames`: how a sentence frames its counts in the article (headline line, round-up, change of
+  scene); `extract`: the sentence loop;
+- `tally`: the same people across sentences ("Four people were shot ... A 26-year-old man ... The
+  victim ..." is four people); `rollup`: the article's counts per category (incidents, headlines,
+  round-ups, the wounded netted of the killed).
 
 The word lists are data, in `data/*.yaml` (loaded by `lexicon`). The policies the rules follow are
 written in the README's Quantities section and in the sentence suite (bench/data/numbers/).
