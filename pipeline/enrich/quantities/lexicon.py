@@ -83,6 +83,8 @@ NOT_PERSON = _words("people.yaml", "not_person")
 GENERIC_OBJECTS = _words("people.yaml", "generic_objects")
 TIME_NOUNS = _words("people.yaml", "time_nouns")
 ORDINALS = _words("people.yaml", "ordinals")
+# "second" -> 2, "third" -> 3 ... (the list is in order, from "second")
+RANKS: dict[str, int] = {word: n for n, word in enumerate(_file("people.yaml")["ordinals"], start=2)}
 COLLECTIVE_NOUNS = _words("people.yaml", "collective_nouns")
 MALE_NOUNS = _words("people.yaml", "male_nouns")
 FEMALE_NOUNS = _words("people.yaml", "female_nouns")

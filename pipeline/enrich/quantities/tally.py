@@ -32,8 +32,6 @@ _PRONOUNS = frozenset({"he", "she", "him", "her", "they", "them"}) | lex.REFLEXI
 _DEFINITE = ("the ", "these ", "those ")
 _MORE_WORDS = frozenset({"more", "further", "additional"})
 _OTHER_WORDS = frozenset({"other", "others"})
-_RANKS = {word: n for n, word in enumerate(("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                                            "ninth", "tenth"), start=2)}
 
 
 def as_int(x: float | None) -> int | None:
@@ -69,7 +67,7 @@ def rank_of(q: dict) -> int:
     words = (q.get("qualifier") or "").split()
     if "rank" not in words:
         return 0
-    return next((_RANKS[w] for w in (q.get("text") or "").lower().split() if w in _RANKS), 0)
+    return next((lex.RANKS[w] for w in (q.get("text") or "").lower().split() if w in lex.RANKS), 0)
 
 
 def is_name(q: dict) -> bool:
