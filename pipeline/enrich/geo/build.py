@@ -197,8 +197,12 @@ def build() -> tuple[dict[str, np.ndarray], dict]:
             b.key(alt, row, alt=True)
 
     region_row = {}
-    for key, name, feature, cc, lat, lon in data_rows("regions.tsv"):
+    region_borders: dict[str, list[str]] = {}  # row (as JSON keys are) -> the countries a region lies in or borders
+    for key, name, feature, cc, lat, lon, borders in data_rows("regions.tsv"):
         region_row[key] = b.add(-1, REGION, feature, cc_index.get(cc, -1), -1, float(lat), float(lon), 0, name)
+        if borders:
+            region_borders[str(region_row[key])] = borders.split("|")
+    meta["region_borders"] = region_borders
 
     place_row = {str(g): r for r, g in enumerate(b.gid) if b.kind[r] == CITY}
     targets = {"country": country_row, "admin1": admin1_row, "continent": continent_row,

@@ -48,6 +48,7 @@ class Place:
     lat: float
     lon: float
     population: int  # for a division: the sum of its places (a prior, not printed)
+    borders: tuple[str, ...] = ()  # a region of several countries: the countries it lies in or borders
 
     @property
     def admin1_key(self) -> str | None:
@@ -86,6 +87,7 @@ class Gazetteer:
         self.country_rows: dict[str, int] = meta["country_rows"]
         self.neighbours: dict[str, list[str]] = meta["neighbours"]
         self.tlds: dict[str, str] = meta["tlds"]
+        self.region_borders: dict[int, tuple[str, ...]] = {int(r): tuple(c) for r, c in meta["region_borders"].items()}
         self.admin1_rows: dict[str, int] = {
             self.admin1_keys[int(i)]: int(r) for r, i in zip(np.flatnonzero(arrays["kind"] == ADMIN1),
                                                           arrays["admin1"][arrays["kind"] == ADMIN1])
@@ -149,6 +151,7 @@ class Gazetteer:
             lat=float(a["lat"][row]),
             lon=float(a["lon"][row]),
             population=int(a["pop"][row]),
+            borders=self.region_borders.get(row, ()),
         )
 
     @property

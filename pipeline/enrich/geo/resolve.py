@@ -141,6 +141,9 @@ def context_terms(p: Place, ctx: Context) -> list[tuple[float, str]]:
     s = share(ctx.country_weight, p.country_code)
     if s > 0:
         out.append((COUNTRY_SHARE * s, f"article's places {s:.0%} in {p.country_code}"))
+    around = min(1.0, sum(share(ctx.country_weight, c) for c in p.borders)) if not p.country_code else 0.0
+    if around > 0:  # a sea or region of several countries: where the article's places are ("the Gulf")
+        out.append((COUNTRY_SHARE * around, f"article's places {around:.0%} in countries around it"))
     near = sum(share(ctx.country_weight, n) for n in ctx.neighbours.get(p.country_code or "", ()))
     if near > 0:
         out.append((NEIGHBOUR_SHARE * near, f"article's places {near:.0%} in neighbours"))

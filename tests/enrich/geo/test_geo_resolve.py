@@ -126,6 +126,8 @@ def _check(choice, expect: dict) -> None:
     p = choice.place
     assert p is not None, choice.reason
     assert p.country_code == expect["country"], choice.reason
+    if "name" in expect:
+        assert p.name == expect["name"], choice.reason
     if "admin1" in expect:
         assert p.admin1 == expect["admin1"], choice.reason
     if "feature" in expect:
