@@ -219,13 +219,34 @@ def resolve(m: Mention, ctx: Context) -> Choice:
     return Choice(best.place, conf, reason, best_total)
 
 
+KM_PER_DEGREE = 111.19  # of latitude, and of longitude at the equator (mean Earth radius)
+
+
+def grid_cell(lat: float, lon: float) -> tuple[int, int]:
+    """The 1° x 1° cell of a point, longitude taken modulo 360 (so -180 and 180 are one meridian)."""
+    return math.floor(lat), math.floor(lon) % 360
+
+
+def cells_within(lat: float, lon: float, radius_km: float) -> set[tuple[int, int]]:
+    """Every grid cell holding a point within `radius_km` of (lat, lon): a degree of longitude shrinks with
+    cos(latitude) (47 km at 65°N), so the cells to either side grow with the latitude of the band; across the
+    antimeridian they wrap."""
+    la, _ = grid_cell(lat, lon)
+    rows = math.ceil(radius_km / KM_PER_DEGREE)
+    poleward = min(90.0, max(abs(la - rows), abs(la + rows + 1)))  # the band's edge nearest a pole
+    width = KM_PER_DEGREE * math.cos(math.radians(poleward))
+    cols = 180 if width * 180 <= radius_km else min(180, math.ceil(radius_km / width))
+    lo = math.floor(lon)
+    return {(la + dla, (lo + dlo) % 360) for dla in range(-rows, rows + 1) for dlo in range(-cols, cols + 1)}
+
+
 def spatial_support(candidate_lists: list[list[Candidate]], radius_km: float = 60.0) -> list[dict[int, tuple[int, bool]]]:
     """For each mention, its candidates' rows -> (how many OTHER mentions have a town candidate within
     `radius_km`, whether another mention has a division candidate containing it or, for a division,
     a town candidate inside it).
 
-    Names of one article tend to lie together (Alexandria, Brandon and Kensington of one Minnesota
-    county; Athens and Georgia), so candidates with neighbours among the other names' candidates are likelier.
+    Names of one article tend to lie together (a story names a town, the next town and the county seat;
+    Athens with Georgia), so candidates with neighbours among the other names' candidates are likelier.
     """
     cells: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
     in_admin1: dict[str, set[int]] = {}
@@ -236,7 +257,7 @@ def spatial_support(candidate_lists: list[list[Candidate]], radius_km: float = 6
             if c.alt:
                 continue
             if p.kind == CITY:
-                cells.setdefault((math.floor(p.lat), math.floor(p.lon)), []).append((i, p.lat, p.lon))
+                cells.setdefault(grid_cell(p.lat, p.lon), []).append((i, p.lat, p.lon))
                 if p.admin1_key:
                     in_admin1.setdefault(p.admin1_key, set()).add(i)
             elif p.kind == ADMIN1 and p.admin1_key:
@@ -248,12 +269,10 @@ def spatial_support(candidate_lists: list[list[Candidate]], radius_km: float = 6
             p = c.place
             near: set[int] = set()
             if p.kind == CITY:
-                la, lo = math.floor(p.lat), math.floor(p.lon)
-                for dla in (-1, 0, 1):
-                    for dlo in (-1, 0, 1):
-                        for j, lat, lon in cells.get((la + dla, lo + dlo), ()):
-                            if j != i and j not in near and km(p.lat, p.lon, lat, lon) <= radius_km:
-                                near.add(j)
+                for cell in cells_within(p.lat, p.lon, radius_km):
+                    for j, lat, lon in cells.get(cell, ()):
+                        if j != i and j not in near and km(p.lat, p.lon, lat, lon) <= radius_km:
+                            near.add(j)
                 within = bool(admin1_of.get(p.admin1_key or "", set()) - {i})
             else:
                 within = p.kind == ADMIN1 and bool(in_admin1.get(p.admin1_key or "", set()) - {i})

@@ -109,6 +109,30 @@ def test_names_that_lie_together_support_each_other():
     assert choice.place is brandon_mn and "2 other names of the article lie within 60 km" in choice.reason
 
 
+def _town(row: int, lat: float, lon: float, cc: str = "XX") -> list[Candidate]:
+    return [Candidate(place(row, f"Town {row}", CITY, cc, "01", 1_000, lat, lon), False)]
+
+
+@pytest.mark.parametrize("a, b", [
+    ((65.0, 24.95), (65.0, 26.01)),  # 65°N: 50 km apart, two 1° cells apart (a degree of longitude is 47 km there)
+    ((70.5, 30.9), (70.6, 32.2)),  # 70°N: 49 km apart, across two cell boundaries
+    ((-16.8, 179.95), (-16.75, -179.8)),  # a Fiji-like pair astride the antimeridian, 27 km apart
+    ((65.0, 179.6), (65.1, -179.7)),  # a Chukotka-like pair, high and astride the antimeridian, 35 km apart
+])
+def test_neighbours_within_60_km_are_found_at_high_latitudes_and_across_the_antimeridian(a, b):
+    assert km(*a, *b) <= 60.0
+    lists = [_town(1, *a), _town(2, *b), _town(3, *b)]
+    support = spatial_support(lists)
+    assert support[0] == {1: (2, False)}, support  # both names beside the first are its neighbours
+    assert support[1][2][0] == 2 and support[2][3][0] == 2
+
+
+def test_towns_further_than_60_km_are_no_neighbours_wherever_they_are():
+    for a, b in [((65.0, 24.0), (65.0, 25.5)), ((-16.8, 179.5), (-16.8, -179.5)), ((0.0, 10.0), (0.0, 10.6))]:
+        assert km(*a, *b) > 60.0
+        assert spatial_support([_town(1, *a), _town(2, *b), _town(3, *b)])[0] == {}, (a, b)
+
+
 def test_km():
     assert km(48.8566, 2.3522, 51.5072, -0.1276) == pytest.approx(344, abs=2)
 
