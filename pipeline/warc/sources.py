@@ -30,6 +30,8 @@ MAX_SPLIT_BYTES = 64 * 1024 * 1024
 MIN_SPLIT_BYTES = 256 * 1024
 PATH_LIST_SUFFIXES = (".paths", ".paths.gz")
 HTTP_TIMEOUT_S = 60.0
+HTTP_RETRIES = 3  # on connection errors and 429/5xx answers, with backoff (0 s, 4 s, 8 s)
+HTTP_BACKOFF_S = 2.0
 
 
 def is_path_list(spec: str) -> bool:
@@ -129,10 +131,17 @@ class _HttpStream(io.RawIOBase):
     def __init__(self, url: str) -> None:
         import urllib3
 
-        self._pool = urllib3.PoolManager(retries=urllib3.Retry(total=3, backoff_factor=2.0,
-                                                              status_forcelist=(429, 500, 502, 503, 504)),
-                                         timeout=urllib3.Timeout(connect=HTTP_TIMEOUT_S, read=HTTP_TIMEOUT_S))
-        self._response = self._pool.request("GET", url, preload_content=False, decode_content=False)
+        # A status still failing after the retries comes back as a response (raise_on_status=False), so that
+        # close() can release its connection; an exception leaves the pool's kept-alive connections to clear.
+        retries = urllib3.Retry(total=HTTP_RETRIES, backoff_factor=HTTP_BACKOFF_S, raise_on_status=False,
+                                status_forcelist=(429, 500, 502, 503, 504))
+        self._pool = urllib3.PoolManager(retries=retries, timeout=urllib3.Timeout(connect=HTTP_TIMEOUT_S,
+                                                                                  read=HTTP_TIMEOUT_S))
+        try:
+            self._response = self._pool.request("GET", url, preload_content=False, decode_content=False)
+        except BaseException:
+            self._pool.clear()
+            raise
         if self._response.status != 200:
             status = self._response.status
             self.close()
@@ -151,6 +160,7 @@ class _HttpStream(io.RawIOBase):
 
     def close(self) -> None:
         if not self.closed:
+            self._response.close()  # its socket too: an unread body (an error page, a split's tail) holds it open
             self._response.release_conn()
             self._pool.clear()
         super().close()
