@@ -49,7 +49,9 @@ _OG_LOCALE_RE = re.compile(
 _CONTENT_LANG_RE = re.compile(
     r"<meta\b[^>]*?http-equiv\s*=\s*[\"']content-language[\"'][^>]*?content\s*=\s*[\"']\s*([A-Za-z]{2,3})", re.I
 )
-_LOCK = threading.Lock()
+_LOCK = threading.Lock()  # around classify
+_LOAD_LOCK = threading.Lock()  # around the model's one load
+_model = None
 
 
 def _iso639_1(code: str | None) -> str | None:
@@ -78,12 +80,17 @@ def _aliases() -> dict[str, str]:
     return {label: code for label, code in pairs}
 
 
-@lru_cache(maxsize=1)
-def _identifier():
-    """py3langid's model with probabilities, loaded once per process (~1 s, ~90 MiB)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+def identifier():
+    """py3langid's model with probabilities, loaded once per process (~1 s, ~90 MiB): threads that ask while
+    it loads wait for that one load instead of each loading their own."""
+    global _model
+    if _model is None:
+        with _LOAD_LOCK:
+            if _model is None:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                _model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _model
 
 
 def iso_code(label: str) -> str | None:
@@ -97,7 +104,7 @@ def identify_language(text: str) -> tuple[str | None, float]:
     if not _LETTER_RE.search(sample):
         return None, 0.0
     with _LOCK:  # the model is shared by a worker's threads; classify is not documented as thread-safe
-        label, probability = _identifier().classify(sample)
+        label, probability = identifier().classify(sample)
     return iso_code(label), probability
 
 

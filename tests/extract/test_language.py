@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,28 @@ def test_close_languages_keep_the_declaration_when_the_text_agrees_enough():
 def test_without_a_declaration_an_unsure_answer_is_no_answer():
     assert choose_language(None, "<html>", ENGLISH) == "en"
     assert choose_language(None, "<html>", "ok") is None
+
+
+def test_threads_asking_for_the_model_at_once_share_one_load(monkeypatch):
+    """A worker's threads all classify their first article at once: one ~90 MiB load, not one each."""
+    from py3langid.langid import LanguageIdentifier
+
+    from pipeline.extract import language
+
+    real, loads = LanguageIdentifier.from_model_file.__func__, []
+
+    def slow_load(cls, *args, **kwargs):
+        loads.append(threading.get_ident())
+        time.sleep(0.2)  # wide enough for every thread to ask while it loads
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(LanguageIdentifier, "from_model_file", classmethod(slow_load))
+    monkeypatch.setattr(language, "_model", None)
+    start, got = threading.Barrier(8), []
+    threads = [threading.Thread(target=lambda: (start.wait(), got.append(language.identifier()))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loads) == 1 and len(got) == 8 and all(model is got[0] for model in got)
+    assert language.detect_language(ENGLISH) == "en"
