@@ -23,7 +23,7 @@ ROUNDS = 2
 DATELINE_WEIGHT = 3.0
 POINT_CONFIDENCE = 0.7  # a town chosen at least this surely anchors the distance term
 COUNTRY_NAME_WEIGHT = 0.5  # a country named counts less than a town or division in it: "U.S." says less of where
-IN_ORG_WEIGHT = 0.5  # a place inside an organisation's name ("Texas Forest Service") says less again
+IN_ORG_WEIGHT = 0.5  # a place inside an organisation's name ("Oregon Department of Forestry") says less again
 
 
 _OUTLETS = {host.lower(): code for host, code in data_rows("outlets.tsv")}  # sites whose domain hides their country
@@ -71,7 +71,7 @@ def build_context(resolved: list[Resolved], skip: int, dateline: Place | None, s
     for i, r in enumerate(resolved):
         if i == skip:
             continue
-        if r.mention.county_states:  # "Rapides Parish": its state(s), no place of its own
+        if r.mention.county_states:  # "Kershaw County": its state(s), no place of its own
             w = r.mention.count * (IN_ORG_WEIGHT if r.mention.context_only else 1.0)
             for state in r.mention.county_states:
                 admin1[f"US.{state}"] += w / len(r.mention.county_states)

@@ -1,10 +1,10 @@
 """From a place mention to its gazetteer candidates, with what the text around it says.
 
 - A designator inside or right after the name says what kind of place it is: "Kunar province",
-  "Homs governorate", "the city of Hama" (not read: too rare), "Orange County".
+  "Homs governorate", "the city of Hama" (not read: too rare), "Multnomah County".
 - Containment written after it, "Paris, Texas", "Homs, Syria", "Alexandria, La.", names the
   country or first-level division it must be in (AP state abbreviations included).
-- A country, division or US county opening an organisation's name ("Texas Forest Service") is
+- A country, division or US county opening an organisation's name ("Ohio State Highway Patrol") is
   context for the other mentions, never a place of the article's own.
 """
 
@@ -44,14 +44,14 @@ class Mention:
     candidates: list[Candidate] = field(default_factory=list)
     designator: str | None = None  # admin | county | city
     container: Place | None = None  # "Paris, Texas": Texas
-    county_states: tuple[str, ...] = ()  # "Rapides Parish": the US states that have such a county
+    county_states: tuple[str, ...] = ()  # "Kershaw County": the US states that have such a county
     demonym: Place | None = None  # NORP "Iraqi": Iraq
     is_dateline: bool = False
     context_only: bool = False  # a place inside an organisation's name: evidence, never output
 
 
 def split_designator(name: str, designators: dict[str, str]) -> tuple[str, str | None]:
-    """("Kunar", "admin") for "Kunar province" (and "Henderson County Jail": ("Henderson", "county"));
+    """("Kunar", "admin") for "Kunar province" (and "Kershaw County Jail": ("Kershaw", "county"));
     (name, None) when no designator word follows the name's first word."""
     words = name.split()
     for k in range(1, len(words)):
@@ -83,7 +83,7 @@ def container_after(text: str, end: int, gaz: Gazetteer) -> Place | None:
 
 
 def designator_after(text: str, end: int, designators: dict[str, str]) -> str | None:
-    """ "Kunar province", "Orange County": the designator word right after the name, if any."""
+    """ "Kunar province", "Multnomah County": the designator word right after the name, if any."""
     m = _NEXT_WORD.match(text, end)
     return designators.get(m.group(1).lower()) if m else None
 
@@ -105,7 +105,7 @@ def gather(entities: list[dict], text: str, gaz: Gazetteer) -> list[Mention]:
         if label != "NORP":
             m.designator = m.designator or designator_after(text, e["end"], gaz.designators)
             m.container = m.container or container_after(text, e["end"], gaz)
-    for e in entities:  # "Texas Forest Service", "Henderson County Sheriff's Department": where, said in passing
+    for e in entities:  # "Ohio State Highway Patrol", "Kershaw County Sheriff's Office": where, said in passing
         if e.get("label") == "ORG":
             inner = org_place(e.get("canonical") or e.get("text") or "", gaz)
             if inner is not None and ("PLACE", inner.name) not in found:
@@ -144,7 +144,7 @@ def _new_mention(name: str, label: str, start: int, gaz: Gazetteer) -> Mention:
     if state and gaz.admin1_place(state) is not None:
         m.candidates = [Candidate(gaz.admin1_place(state), False)]
         return m
-    # the name as printed first ("Kansas City", "Yuba City"); without its designator only when that fails
+    # the name as printed first ("Kansas City", "Jefferson City"); without its designator only when that fails
     m.candidates = candidates_for(name, gaz)
     if not m.candidates and bare != name:
         m.candidates, m.designator = candidates_for(bare, gaz), designator

@@ -3,8 +3,9 @@
 Every candidate gets a score that is a sum of named terms, so a choice can say why it was made:
 
 - prior: what a place is without context. A country or continent outranks a division, a division a
-  town; among towns the larger (log10 of population), a capital more. A name that is only one of a
-  place's alternate names counts less when another place bears it as its own name.
+  town of up to ten times its population (a parish of 22,000 is not a city of 650,000); among towns
+  the larger (log10 of population), a capital more. A name that is only one of a place's alternate
+  names counts less when another place bears it as its own name.
 - what the text writes next to it: containment ("Paris, Texas": in Texas or not at all) and a
   designator ("Kunar province": a division; "Homs city": a town). A town that bears the name of
   the division it lies in ("Kabul", "Homs") is the town unless the text says province.
@@ -26,7 +27,8 @@ from pipeline.enrich.geo.gazetteer import ADMIN1, CITY, CONTINENT, COUNTRY, REGI
 from pipeline.enrich.geo.names import normalize
 
 # Weights of the terms (see the module docstring); tuned on general rules, not on any one text.
-COUNTRY_BASE, CONTINENT_BASE, REGION_BASE, ADMIN1_BASE = 9.0, 10.0, 9.5, 2.5
+COUNTRY_BASE, CONTINENT_BASE, REGION_BASE = 9.0, 10.0, 9.5
+ADMIN1_BONUS = 1.0  # a division counts as a town of ten times its population (its places summed), never more
 CAPITAL_BONUS, ALT_PENALTY, ALT_PENALTY_ALONE = 3.5, 4.0, 0.5
 SEAT_BONUS = 2.5
 SEAT_SPELLING = 0.8  # how alike a town's own name and the printed name must be for it to be the seat by another name
@@ -86,7 +88,7 @@ def prior(c: Candidate, any_own_name: bool) -> tuple[float, str]:
     elif p.kind == REGION:
         score, why = REGION_BASE, "a region"
     elif p.kind == ADMIN1:
-        score, why = ADMIN1_BASE + 0.8 * pop, "a first-level division"
+        score, why = ADMIN1_BONUS + pop, "a first-level division"
     else:
         score, why = pop + (CAPITAL_BONUS if p.feature_code == "PPLC" else 0.0), f"population {p.population:,}"
         if p.feature_code == "PPLC":

@@ -79,34 +79,70 @@ def test_a_demonym_is_its_country():
     assert choice.place is iraq and choice.reason == "demonym of Iraq"
 
 
-def test_nothing_fits_gives_no_place():
-    tiny = place(8, "Kensington", CITY, "GB", "ENG", 3, 51.5, -0.2)
-    ctx = Context(country_weight={"US": 5.0})  # an all-American article: a hamlet in England does not fit
-    choice = resolve(Mention("Kensington", "GPE", candidates=[Candidate(tiny, True)]), ctx)
+def test_a_town_abroad_that_fits_no_other_place_of_the_article_gives_no_place():
+    hamlet = place(8, "Ashcombe", CITY, "GB", "ENG", 2_000, 51.5, -0.2)
+    m = Mention("Ashcombe", "GPE", candidates=[Candidate(hamlet, False)])
+    assert resolve(m, Context()).place is hamlet  # alone, the only candidate
+    choice = resolve(m, Context(country_weight={"US": 5.0}))  # an all-American article: a hamlet in England does not fit
     assert choice.place is None and "no candidate fits" in choice.reason and choice.score < MIN_SCORE
 
 
 def test_alternate_names_only_for_names_with_a_place_of_their_own_name_count_less():
-    mashhad = place(9, "Mashhad", CITY, "IR", "x", 2_300_000)  # "Alexandria" is one of its old names
-    alexandria = place(10, "Alexandria", CITY, "US", "VA", 159_467)
-    m = Mention("Alexandria", "GPE", candidates=[Candidate(mashhad, True), Candidate(alexandria, False)])
-    assert resolve(m, Context()).place is alexandria
+    hong_kong = place(9, "Hong Kong", CITY, "HK", None, 7_400_000)  # "Victoria" is one of its old names
+    victoria = place(10, "Victoria", CITY, "CA", "BC", 290_000)
+    m = Mention("Victoria", "GPE", candidates=[Candidate(hong_kong, True), Candidate(victoria, False)])
+    assert resolve(m, Context()).place is victoria
+
+
+def test_a_small_division_does_not_outrank_a_much_larger_town_of_its_name():
+    parish = place(15, "Portland", ADMIN1, "JM", "07", 22_000)  # a division's population: its places summed
+    city = place(16, "Portland", CITY, "US", "OR", 650_000)
+    state = place(17, "Victoria", ADMIN1, "AU", "07", 6_000_000)
+    town = place(18, "Victoria", CITY, "CA", "BC", 290_000)
+    assert resolve(Mention("Portland", "GPE", candidates=[Candidate(parish, False), Candidate(city, False)]),
+                   Context()).place is city
+    assert resolve(Mention("Victoria", "GPE", candidates=[Candidate(state, False), Candidate(town, False)]),
+                   Context()).place is state
 
 
 def test_names_that_lie_together_support_each_other():
-    brandon_mn = place(11, "Brandon", CITY, "US", "MN", 3_000, 45.97, -95.6)
-    brandon_fl = place(12, "Brandon", CITY, "US", "FL", 100_000, 27.94, -82.29)
-    kensington_mn = place(13, "Kensington", CITY, "US", "MN", 300, 45.78, -95.7)
-    alexandria_mn = place(14, "Alexandria", CITY, "US", "MN", 13_000, 45.89, -95.38)
-    lists = [[Candidate(brandon_mn, False), Candidate(brandon_fl, False)],
-             [Candidate(kensington_mn, False)], [Candidate(alexandria_mn, False)]]
+    # three invented towns of one county in Minnesota; "Lakeview" is also a larger town in Florida
+    lakeview_mn = place(11, "Lakeview", CITY, "US", "MN", 3_000, 46.10, -94.40)
+    lakeview_fl = place(12, "Lakeview", CITY, "US", "FL", 100_000, 28.00, -82.30)
+    elm_grove_mn = place(13, "Elm Grove", CITY, "US", "MN", 300, 46.00, -94.55)
+    cedar_bend_mn = place(14, "Cedar Bend", CITY, "US", "MN", 13_000, 46.25, -94.20)
+    lists = [[Candidate(lakeview_mn, False), Candidate(lakeview_fl, False)],
+             [Candidate(elm_grove_mn, False)], [Candidate(cedar_bend_mn, False)]]
     support = spatial_support(lists)
-    assert support[0] == {11: (2, False)}  # two other names within 60 km of Brandon, Minn.; none of Brandon, Fla.
-    m = Mention("Brandon", "GPE", candidates=lists[0])
+    assert support[0] == {11: (2, False)}  # two other names within 60 km of Lakeview, Minn.; none of Lakeview, Fla.
+    m = Mention("Lakeview", "GPE", candidates=lists[0])
     tied = {"US.MN": 1.0, "US.FL": 1.0}  # the other names alone do not decide between the two states
-    assert resolve(m, Context(admin1_weight=tied)).place is brandon_fl  # the larger town
+    assert resolve(m, Context(admin1_weight=tied)).place is lakeview_fl  # the larger town
     choice = resolve(m, Context(admin1_weight=tied, support=support[0]))
-    assert choice.place is brandon_mn and "2 other names of the article lie within 60 km" in choice.reason
+    assert choice.place is lakeview_mn and "2 other names of the article lie within 60 km" in choice.reason
+
+
+def test_a_division_another_name_can_be_speaks_for_the_towns_in_it():
+    athens_oh = place(19, "Athens", CITY, "US", "OH", 25_000, 39.33, -82.10)
+    athens_al = place(20, "Athens", CITY, "US", "AL", 26_000, 34.80, -86.97)
+    ohio = place(21, "Ohio", ADMIN1, "US", "OH", 11_000_000)
+    lists = [[Candidate(athens_oh, False), Candidate(athens_al, False)], [Candidate(ohio, False)]]
+    support = spatial_support(lists)
+    assert support[0] == {19: (0, True)} and support[1] == {21: (0, True)}  # each can hold or lie in the other
+    m = Mention("Athens", "GPE", candidates=lists[0])
+    assert resolve(m, Context()).place is athens_al  # the larger, by a little
+    choice = resolve(m, Context(support=support[0]))
+    assert choice.place is athens_oh and "another name of the article can be its division" in choice.reason
+
+
+def test_the_sites_country_is_a_weak_hint():
+    hamilton_ca = place(22, "Hamilton", CITY, "CA", "ON", 570_000)
+    hamilton_nz = place(23, "Hamilton", CITY, "NZ", "WKO", 170_000)
+    m = Mention("Hamilton", "GPE", candidates=[Candidate(hamilton_ca, False), Candidate(hamilton_nz, False)])
+    assert resolve(m, Context()).place is hamilton_ca
+    choice = resolve(m, Context(site_country="NZ"))  # a New Zealand site tips a near tie
+    assert choice.place is hamilton_nz and "site in NZ" in choice.reason
+    assert resolve(m, Context(site_country="NZ", country_weight={"CA": 2.0})).place is hamilton_ca  # never the text
 
 
 def _town(row: int, lat: float, lon: float, cc: str = "XX") -> list[Candidate]:
@@ -141,9 +177,10 @@ CASE_PARAMS = [(c["name"], i, d) for c in CASES for i, d in enumerate(c["decided
 
 
 def _choice(gaz, name: str, case: dict):
-    resolved = resolve_places(entities_of(case["text"], case["places"], case.get("norp", [])), case["text"],
+    entities = entities_of(case["text"], case["places"], case.get("norp", []), case.get("orgs", []))
+    resolved = resolve_places(entities, case["text"],
                               case.get("dateline"), case.get("url"), gaz)
-    return next(r.choice for r in resolved if r.mention.name == name)
+    return next(r.choice for r in resolved if r.mention.name == name and not r.mention.is_dateline)
 
 
 def _check(choice, expect: dict) -> None:
