@@ -3,16 +3,15 @@
 `--warc` is a path or a glob (local, `gs://`, `s3://`: Beam's FileSystems),
 or a list of WARC paths, one a line (Common Crawl's `warc.paths.gz`; `.paths`
 or `.paths.gz`), whose relative paths are joined to `--warc-base` (default
-Common Crawl's https://data.commoncrawl.org/). http(s) URLs are streamed with
-urllib3; everything else is opened through FileSystems, always as raw bytes
-(Beam would otherwise inflate a `.gz` as one stream, and the reader frames
-gzip members itself).
+Common Crawl's https://data.commoncrawl.org/). http(s) URLs are read as byte
+ranges (http_stream.py); everything else is opened through FileSystems, always
+as raw bytes (Beam would otherwise inflate a `.gz` as one stream, and the
+reader frames gzip members itself).
 """
 
 from __future__ import annotations
 
 import gzip
-import io
 import math
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -22,6 +21,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.errors import UsageError
 from pipeline.state.store import store_call
+from pipeline.warc.http_stream import HttpStream, http_sizes
 
 COMMON_CRAWL_BASE = "https://data.commoncrawl.org/"
 # A .warc.gz is read in byte ranges of at most this much (a 1 GB CC-NEWS file: 16 splits), so workers share
@@ -29,9 +29,10 @@ COMMON_CRAWL_BASE = "https://data.commoncrawl.org/"
 MAX_SPLIT_BYTES = 64 * 1024 * 1024
 MIN_SPLIT_BYTES = 256 * 1024
 PATH_LIST_SUFFIXES = (".paths", ".paths.gz")
-HTTP_TIMEOUT_S = 60.0
-HTTP_RETRIES = 3  # on connection errors and 429/5xx answers, with backoff (0 s, 4 s, 8 s)
-HTTP_BACKOFF_S = 2.0
+
+
+def is_url(path: str) -> bool:
+    return path.startswith(("http://", "https://"))
 
 
 def is_path_list(spec: str) -> bool:
@@ -58,7 +59,7 @@ def list_warc_files(spec: str, base: str | None = None) -> list[str]:
     if is_path_list(spec):
         data = store_call("read", spec, lambda: _read_all(spec))
         files = paths_in_list(data, base or COMMON_CRAWL_BASE)
-    elif spec.startswith(("http://", "https://")):
+    elif is_url(spec):
         files = [spec]
     else:
         matches = store_call("list", spec, lambda: FileSystems.match([spec])[0].metadata_list)
@@ -70,7 +71,7 @@ def list_warc_files(spec: str, base: str | None = None) -> list[str]:
 
 
 def _read_all(path: str) -> bytes:
-    if path.startswith(("http://", "https://")):
+    if is_url(path):
         with open_warc(path) as stream:
             return stream.read()
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
@@ -90,12 +91,14 @@ class WarcSplit:
 
 
 def file_sizes(paths: list[str]) -> dict[str, int]:
-    """Sizes of the files FileSystems can list (http(s) files have none: they are read whole)."""
-    listable = [path for path in paths if not path.startswith(("http://", "https://"))]
-    if not listable:
-        return {}
-    results = store_call("list", listable[0], lambda: FileSystems.match(listable))
-    return {m.path: m.size_in_bytes for result in results for m in result.metadata_list}
+    """Sizes of the files: listed through FileSystems, or asked of their http(s) server. A server that
+    does not answer byte ranges gives no size: its files are read whole."""
+    sizes = http_sizes([path for path in paths if is_url(path)])
+    listable = [path for path in paths if not is_url(path)]
+    if listable:
+        results = store_call("list", listable[0], lambda: FileSystems.match(listable))
+        sizes.update((m.path, m.size_in_bytes) for result in results for m in result.metadata_list)
+    return sizes
 
 
 def split_bytes_for(total_bytes: int, workers: int) -> int:
@@ -118,49 +121,9 @@ def plan_splits(paths: list[str], sizes: dict[str, int], split_bytes: int) -> li
     return splits
 
 
-def open_warc(path: str) -> BinaryIO:
-    """The raw bytes of one WARC file, as a stream."""
-    if path.startswith(("http://", "https://")):
-        return _HttpStream(path)
+def open_warc(path: str, stop: int | None = None) -> BinaryIO:
+    """The raw bytes of one WARC file, as a seekable stream; `stop`: where the reader means to stop
+    (a split's end: over http(s) the first range asked for ends a little past it)."""
+    if is_url(path):
+        return HttpStream(path, stop)
     return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
-
-
-class _HttpStream(io.RawIOBase):
-    """A GET streamed as it is read (Common Crawl serves its files over https)."""
-
-    def __init__(self, url: str) -> None:
-        import urllib3
-
-        # A status still failing after the retries comes back as a response (raise_on_status=False), so that
-        # close() can release its connection; an exception leaves the pool's kept-alive connections to clear.
-        retries = urllib3.Retry(total=HTTP_RETRIES, backoff_factor=HTTP_BACKOFF_S, raise_on_status=False,
-                                status_forcelist=(429, 500, 502, 503, 504))
-        self._pool = urllib3.PoolManager(retries=retries, timeout=urllib3.Timeout(connect=HTTP_TIMEOUT_S,
-                                                                                  read=HTTP_TIMEOUT_S))
-        try:
-            self._response = self._pool.request("GET", url, preload_content=False, decode_content=False)
-        except BaseException:
-            self._pool.clear()
-            raise
-        if self._response.status != 200:
-            status = self._response.status
-            self.close()
-            raise OSError(f"GET {url} answered HTTP {status}")
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        return self._response.read(None if size is None or size < 0 else size)
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._response.close()  # its socket too: an unread body (an error page, a split's tail) holds it open
-            self._response.release_conn()
-            self._pool.clear()
-        super().close()

@@ -35,7 +35,7 @@ def read_warc_split(split: WarcSplit, keep: RecordFilter, tally: Counter) -> Ite
     Raises NotWarc for a file that is not WARC, OSError when it cannot be read. A record that breaks
     the reader in a way no one foresaw is that record's dead letter: the rest of the file is still read
     (were it the file's, the file would stop there and be read again, and stop again, every backfill)."""
-    with open_warc(split.path) as stream:
+    with open_warc(split.path, stop=split.end) as stream:
         for frame in frames(stream, MAX_BLOCK_BYTES, split.start, split.end):
             try:
                 outcome = read_record(frame, split.path, keep)

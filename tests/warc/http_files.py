@@ -1,7 +1,9 @@
 """A loopback HTTP server for WARC files, as Common Crawl serves CC-NEWS: byte ranges (`Range: bytes=A-` or
 `A-B`, answered 206 with Content-Range), keep-alive, and the failures a long download meets: a server
-that ignores Range (200 and the whole file), a connection dropped part-way through a body, a status
-it keeps answering. It records every request's path and Range header, and how many connections are open."""
+that ignores Range (200 and the whole file), a connection dropped part-way through a body, a file
+replaced between two requests (a new ETag: a Range with the old one in If-Range gets the whole new
+file, as RFC 9110 has it), a status it keeps answering. It records every request's path and Range
+header, and how many connections are open."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ class Behaviour:
     ranges: bool = True  # False: Range is ignored, every answer is 200 and the whole file
     drop_after: list[int] = field(default_factory=list)  # for the next GETs: close after this many body bytes
     status: int | None = None  # answer every request with this status (and no body)
+    etags: list[str] = field(default_factory=lambda: ['"v1"'])  # the file's ETag at each GET; the last stays
 
 
 class FileServer:
@@ -85,6 +88,8 @@ class FileServer:
                 with server._lock:
                     server.requests.append((f"{self.command} {self.path}", rng))
                     drop = server.behaviour.drop_after.pop(0) if body and server.behaviour.drop_after else None
+                    etags = server.behaviour.etags
+                    etag = etags.pop(0) if body and len(etags) > 1 else etags[0]
                 behaviour = server.behaviour
                 if behaviour.status is not None:
                     self._head(behaviour.status, 0)
@@ -95,7 +100,8 @@ class FileServer:
                     return
                 data = path.read_bytes()
                 status, start, end, extra = 200, 0, len(data), {"Accept-Ranges": "bytes"}
-                found = _RANGE.match(rng or "") if behaviour.ranges else None
+                if_range = self.headers.get("If-Range")
+                found = _RANGE.match(rng or "") if behaviour.ranges and if_range in (None, etag) else None
                 if not behaviour.ranges:
                     extra = {}
                 if found:
@@ -105,7 +111,7 @@ class FileServer:
                         self._head(416, 0, {"Content-Range": f"bytes */{len(data)}"})
                         return
                     status, extra = 206, {**extra, "Content-Range": f"bytes {start}-{end - 1}/{len(data)}"}
-                self._head(status, end - start, {**extra, "ETag": '"v1"'})
+                self._head(status, end - start, {**extra, "ETag": etag})
                 if not body:
                     return
                 payload = data[start:end]
