@@ -19,6 +19,7 @@ from pipeline.report.geo import MapDataMissing, world_outlines
 from pipeline.report.page import Section, render_page
 
 DEFAULT_NAME = "report.html"
+PAGE_MODE = 0o644  # readable by all, as a web server serving the page needs; mkstemp's own 0600 is not
 
 
 @dataclass
@@ -101,9 +102,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as sink:
             sink.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # as a plain open() would have made it, not mkstemp's 0600
+        os.chmod(temp, PAGE_MODE)  # a fixed mode: reading the umask means setting it, for every thread at once
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

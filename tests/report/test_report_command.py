@@ -135,3 +135,19 @@ def test_format_svg_writes_the_page_and_every_chart_as_an_image(small_output, tm
     assert images == ["articles.svg", "casualties.svg", "entities.svg", "failures.svg", "map.svg"]
     assert all(b"<svg" in (tmp_path / "r-charts" / name).read_bytes()[:300] for name in images)
     assert Path(tmp_path / "r.html").exists()
+
+
+def test_the_page_is_readable_by_all_whatever_the_umask_and_left_whole(tmp_path):
+    """0644 from a fixed mode: the umask is never set to read it (that changes it for every thread at once)."""
+    import os
+    import stat
+
+    from pipeline.report.build import write_atomically
+
+    before = os.umask(0o077)
+    try:
+        write_atomically(tmp_path / "r.html", "<html></html>")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "r.html").stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temp file left beside it
