@@ -26,6 +26,10 @@ UNKNOWN_COUNTRY = "country unknown"
 OTHER = "other"
 # A URL's host: after the scheme and any user@, up to the port, path, query or fragment.
 HOST_SQL = r"lower(regexp_extract(url, '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?(\[[^\]]*\]|[^:/?#]*)', 1))"
+# Where a dead letter failed: its URL's host; for a backfill's dead letters of a WARC file itself (a local path,
+# gs://..., with #byte=N for a record), the file's name: they have no web host, and the file is what to look at.
+FAILED_AT_SQL = rf"""CASE WHEN stage = 'warc' AND NOT regexp_matches(url, '^https?://', 'i')
+    THEN regexp_extract(url, '([^/\\]*?)(#[^/]*)?$', 1) ELSE {HOST_SQL} END"""
 
 
 def grain_for(first: date | None, last: date | None) -> str:
@@ -157,7 +161,7 @@ def failing_hosts(out: Output, period: Period, limit: int = 10) -> list[dict[str
     if not out.has("dead_letters"):
         return []
     return out.rows(f"""
-        SELECT {HOST_SQL} AS host, count(*) AS failures, count(DISTINCT url) AS urls,
+        SELECT {FAILED_AT_SQL} AS host, count(*) AS failures, count(DISTINCT url) AS urls,
                mode(stage || ':' || error_type) AS main_reason, list(DISTINCT stage || ':' || error_type) AS reasons,
                max(failed_at) AS last_failed, arg_max(message, failed_at) AS last_message
         FROM dead_letters WHERE {period.where('CAST(failed_at AS DATE)')}

@@ -209,11 +209,11 @@ def failures_section(by_run: list[dict[str, Any]], hosts: list[dict[str, Any]], 
         caption="Dead letters per run (the last 30 runs that had any), by stage and reason.",
         description="Stacked bars of dead letters per run by stage and reason"))
     section.tables.append(Table(
-        ["host", "dead letters", "URLs", "main reason", "what to do", "last failed (UTC)", "last message"],
+        ["host or file", "dead letters", "URLs", "main reason", "what to do", "last failed (UTC)", "last message"],
         [[h["host"] or "(no host)", h["failures"], h["urls"], h["main_reason"],
           what_to_do(h["main_reason"]),
           when(h["last_failed"]), h["last_message"]] for h in hosts],
-        caption="Top failing hosts", numeric=frozenset({1, 2})))
+        caption="Top failing hosts (a backfill's damaged WARC files by file name)", numeric=frozenset({1, 2})))
     return section
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import shutil
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
 from pipeline.report import queries
-from pipeline.report.dataset import Period, open_output
+from pipeline.report.dataset import Output, Period, open_output
 
 
 def one(sql: str) -> tuple:
@@ -171,3 +172,20 @@ def test_v1_rows_without_newer_columns_read_beside_newer_ones(small_output, tmp_
     out = open_output(str(copy), Period())
     assert queries.totals(out, Period())["articles"] == truth.articles
     assert queries.event_totals(out, Period(), "day")
+
+
+
+def test_a_backfills_warc_file_dead_letters_are_grouped_by_file_name_not_as_no_host():
+    con = duckdb.connect()
+    con.execute("""CREATE VIEW dead_letters AS SELECT *, 'why' AS message, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS failed_at
+        FROM (VALUES ('warc', '/data/cc/CC-NEWS-1.warc.gz#byte=1234', 'corrupt'),
+                     ('warc', '/data/cc/CC-NEWS-1.warc.gz#byte=98765', 'truncated'),
+                     ('warc', '/data/cc/CC-NEWS-1.warc.gz', 'read_error'),
+                     ('warc', 'gs://bucket/cc/CC-NEWS-2.warc.gz#byte=5', 'corrupt'),
+                     ('warc', 'https://news.example/huge', 'too_large'),
+                     ('warc', 'https://data.commoncrawl.org/crawl-data/CC-NEWS-3.warc.gz', 'read_error'),
+                     ('feed', 'javascript:alert(1)', 'bad_link')) t(stage, url, error_type)""")
+    out = Output(path=Path("."), con=con, finished_runs=[], manifests=[], kinds=frozenset({"dead_letters"}))
+    hosts = {h["host"]: h["failures"] for h in queries.failing_hosts(out, Period())}
+    assert hosts == {"CC-NEWS-1.warc.gz": 3, "CC-NEWS-2.warc.gz": 1, "news.example": 1, "data.commoncrawl.org": 1,
+                     "": 1}  # a link that is no URL still has no host
