@@ -64,16 +64,18 @@ def totals(out: Output, period: Period) -> dict[str, Any]:
 
 
 def articles_by_day_and_source(out: Output, period: Period, grain: str) -> list[dict[str, Any]]:
-    """Articles per day (bucket) per source; sources past the busiest TOP_SOURCES are one 'other'."""
+    """Articles per day (bucket) per source; sources past the busiest TOP_SOURCES are one 'other sources'
+    row a day, `grouped` true (a real source may be called 'other ...' too)."""
     if not out.has("articles"):
         return []
     return out.rows(f"""
         WITH a AS (SELECT {_bucket('date', grain)} AS day, coalesce(source, '(no source)') AS source
                    FROM articles WHERE {period.where('date')}),
-             top AS (SELECT source FROM a GROUP BY source ORDER BY count(*) DESC, source LIMIT {TOP_SOURCES})
-        SELECT day, CASE WHEN source IN (SELECT source FROM top) THEN source ELSE '{OTHER} sources' END AS source,
+             top AS (SELECT source FROM a GROUP BY source ORDER BY count(*) DESC, source LIMIT {TOP_SOURCES}),
+             marked AS (SELECT day, source, source NOT IN (SELECT source FROM top) AS grouped FROM a)
+        SELECT day, CASE WHEN grouped THEN '{OTHER} sources' ELSE source END AS source, grouped,
                count(*) AS articles
-        FROM a GROUP BY ALL ORDER BY day, source""")
+        FROM marked GROUP BY ALL ORDER BY day, source""")
 
 
 def last_run_time(out: Output) -> datetime | None:

@@ -106,8 +106,7 @@ def per_day_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
         days.setdefault(r["day"], []).append(r)
     table = []
     for day, parts in sorted(days.items()):
-        busiest = max((p for p in parts if not p["source"].startswith("other ")), key=lambda p: p["articles"],
-                      default=None)
+        busiest = max((p for p in parts if not p.get("grouped")), key=lambda p: p["articles"], default=None)
         table.append([str(day), sum(p["articles"] for p in parts),
                       f"{busiest['source']} ({busiest['articles']})" if busiest else "–"])
     return table

@@ -189,3 +189,17 @@ def test_a_backfills_warc_file_dead_letters_are_grouped_by_file_name_not_as_no_h
     hosts = {h["host"]: h["failures"] for h in queries.failing_hosts(out, Period())}
     assert hosts == {"CC-NEWS-1.warc.gz": 3, "CC-NEWS-2.warc.gz": 1, "news.example": 1, "data.commoncrawl.org": 1,
                      "": 1}  # a link that is no URL still has no host
+
+
+def test_a_source_called_other_something_is_a_source_and_can_be_the_busiest(monkeypatch):
+    from pipeline.report.sections import per_day_table
+
+    monkeypatch.setattr(queries, "TOP_SOURCES", 2)
+    con = duckdb.connect()
+    con.execute("""CREATE VIEW articles AS SELECT DATE '2026-01-01' AS date, source FROM (VALUES
+        ('other news'), ('other news'), ('other news'), ('A'), ('A'), ('B')) t(source)""")
+    out = Output(path=Path("."), con=con, finished_runs=[], manifests=[], kinds=frozenset({"articles"}))
+    rows = queries.articles_by_day_and_source(out, Period(), "day")
+    assert {(r["source"], r["grouped"], r["articles"]) for r in rows} == {
+        ("other news", False, 3), ("A", False, 2), ("other sources", True, 1)}
+    assert per_day_table(rows) == [["2026-01-01", 6, "other news (3)"]]

@@ -43,9 +43,10 @@ def test_duration(seconds, text):
 def test_per_day_table_totals_each_day_and_names_its_busiest_source():
     rows = [{"day": date(2026, 1, 1), "source": "A", "articles": 3}, {"day": date(2026, 1, 1), "source": "B",
                                                                        "articles": 5},
-            {"day": date(2026, 1, 1), "source": "other sources", "articles": 9},
-            {"day": date(2026, 1, 2), "source": "A", "articles": 1}]
-    assert sections.per_day_table(rows) == [["2026-01-01", 17, "B (5)"], ["2026-01-02", 1, "A (1)"]]
+            {"day": date(2026, 1, 1), "source": "other sources", "grouped": True, "articles": 9},
+            {"day": date(2026, 1, 2), "source": "A", "articles": 1},
+            {"day": date(2026, 1, 2), "source": "other news", "grouped": False, "articles": 4}]  # a real source
+    assert sections.per_day_table(rows) == [["2026-01-01", 17, "B (5)"], ["2026-01-02", 5, "other news (4)"]]
 
 
 def test_per_country_table_sums_bounds_and_keeps_open_ones_open():
