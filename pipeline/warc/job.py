@@ -34,7 +34,8 @@ from pipeline.state.transforms import ReadSeenSets, SnapshotSeen
 from pipeline.warc.ledger import LEDGER_KIND, LEDGER_SCHEMA, completed_files, files_read, ledger_folder, run_ledger
 from pipeline.warc.page import extract_archived_page, page_url_key
 from pipeline.warc.records import RecordFilter, normalise_host
-from pipeline.warc.sources import WarcSplit, file_sizes, list_warc_files, plan_splits, split_bytes_for
+from pipeline.warc.sources import (WarcSplit, file_sizes, list_warc_files, plan_splits, read_whole_file,
+                                   split_bytes_for)
 from pipeline.warc.transforms import KeepLanguages, ReadArchives, files_read_facts, ledger_facts
 
 progress = logging.getLogger("wirebeam.progress")
@@ -98,10 +99,8 @@ def parse_day(text: str | None, flag: str) -> datetime | None:
 def load_hosts(path: str | None) -> frozenset[str]:
     if not path:
         return frozenset()
-    from pipeline.warc.sources import _read_all
-
     try:
-        text = store_call("read", path, lambda: _read_all(path)).decode("utf-8")
+        text = store_call("read", path, lambda: read_whole_file(path)).decode("utf-8")
     except Exception as error:  # noqa: BLE001 - a hosts file named on the command line: a usage error
         raise UsageError(f"--hosts {path}: cannot read it ({error})") from None
     hosts = frozenset(host for host in map(normalise_host, text.splitlines()) if host)
@@ -180,11 +179,14 @@ def backfill(argv: list[str], finish: Callable[..., int], *, options_from: Calla
         return _one_run([*rest, "--run-id", f"{base}-0001"], [WarcSplit(wb.warc)], keep, finish, options_from)
     files = list_warc_files(wb.warc, wb.warc_base)
     progress.info("backfill: %d WARC file(s) named by --warc", len(files))
+    # The ledger is read once; each run of this backfill then adds its own rows. (Another backfill on the
+    # same state at the same time is not seen: files it reads meanwhile may be read again, their articles
+    # still written once, as the seen state drops them.)
+    done = completed_files(output, root)
     tried: set[str] = set()
     number, totals, started = 1, {"records": 0, "files": 0}, time.monotonic()
     while True:
         with _state_lock(argv):
-            done = completed_files(output, root)
             pending = [path for path in files if path not in done and path not in tried]
             if not pending:
                 break
@@ -197,8 +199,10 @@ def backfill(argv: list[str], finish: Callable[..., int], *, options_from: Calla
             code = _one_run([*rest, "--run-id", run_id], splits, keep, finish, options_from)
             if code != EXIT_OK:
                 return code
-            _report_progress(output, root, run_id, files, totals, started)
-    unread = [path for path in files if path in tried and path not in completed_files(output, root)]
+            rows = run_ledger(root, run_id)  # the run finished: its ledger rows count
+            done |= files_read(rows)
+            _report_progress(rows, done, files, totals, started)
+    unread = [path for path in files if path in tried and path not in done]
     if unread:
         progress.info("backfill: %d file(s) could not be read (see `wirebeam failures`, stage warc); the same "
                       "command reads them again", len(unread))
@@ -229,15 +233,15 @@ def _one_run(argv: list[str], splits: list[WarcSplit], keep: RecordFilter, finis
     return finish(plan, p.run(), argv)
 
 
-def _report_progress(output: str, root: str, run_id: str, files: list[str], totals: dict[str, int],
+def _report_progress(rows: list[dict[str, Any]], done: set[str], files: list[str], totals: dict[str, int],
                      started: float) -> None:
-    rows = run_ledger(root, run_id)
+    """After a run: the files read so far, and this backfill's pace (from the run's ledger rows)."""
     totals["records"] += sum(row["records"] for row in rows)
     totals["files"] += len(files_read(rows))
     seconds = time.monotonic() - started
-    done = len(set(files) & completed_files(output, root))
+    read = len(set(files) & done)
     progress.info("backfill: %d of %d WARC file(s) read (%.0f %%); this backfill: %d file(s), %s records in %.0f s "
-                  "(%.0f records/s)", done, len(files), 100.0 * done / len(files), totals["files"],
+                  "(%.0f records/s)", read, len(files), 100.0 * read / len(files), totals["files"],
                   f"{totals['records']:,}", seconds, totals["records"] / seconds if seconds else 0.0)
 
 

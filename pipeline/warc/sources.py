@@ -57,7 +57,7 @@ def paths_in_list(data: bytes, base: str) -> list[str]:
 def list_warc_files(spec: str, base: str | None = None) -> list[str]:
     """Every WARC file `--warc` names, sorted (read order is also resume order); UsageError when none."""
     if is_path_list(spec):
-        data = store_call("read", spec, lambda: _read_all(spec))
+        data = store_call("read", spec, lambda: read_whole_file(spec))
         files = paths_in_list(data, base or COMMON_CRAWL_BASE)
     elif is_url(spec):
         files = [spec]
@@ -70,7 +70,9 @@ def list_warc_files(spec: str, base: str | None = None) -> list[str]:
     return files
 
 
-def _read_all(path: str) -> bytes:
+def read_whole_file(path: str) -> bytes:
+    """All the bytes of a small file named on the command line (a path list, a hosts file), as they are
+    stored: local, any Beam filesystem, or http(s)."""
     if is_url(path):
         with open_warc(path) as stream:
             return stream.read()
