@@ -2,7 +2,8 @@
 
 The outlines are those of the `countryinfo` package (MIT; 1.4 MB on disk): one GeoJSON feature per
 country, Natural Earth's 1:110m boundaries, with ISO 3166-1 alpha-2 codes, so story rows'
-`country_code` joins them directly. A few countries have no outline there (Hungary, Serbia,
+`country_code` joins them directly. Its 1.x needs Python 3.11; on 3.10 its 0.1.2 is installed
+(pyproject.toml), with the same files in the same layout (`countryinfo/data/<country>.json`). A few countries have no outline there (Hungary, Serbia,
 Montenegro, Myanmar, Jamaica and small island states): the map leaves them blank, and their
 stories still show as points at their own coordinates. Coordinates are rounded to 0.01 degree
 (about 1 km, far below what 1:110m draws), which halves the size in the page (~170 KB).
@@ -19,7 +20,7 @@ PACKAGE = "countryinfo"
 
 
 class MapDataMissing(RuntimeError):
-    """The package with the outlines is not installed (Python < 3.11, or installed without the report extra)."""
+    """The package with the outlines is not installed (wirebeam installed without its report extra)."""
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +29,7 @@ def _countries() -> tuple[dict[str, Any], ...]:
         folder = resources.files(PACKAGE) / "data"
     except ModuleNotFoundError as error:
         raise MapDataMissing(f"the map's country outlines come from the {PACKAGE} package, which is not installed "
-                             "(pip install 'wirebeam[report]'; it needs Python 3.11+)") from error
+                             "(pip install 'wirebeam[report]')") from error
     found = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".json"):

@@ -85,6 +85,31 @@ def test_an_output_from_before_places_says_country_unknown_and_why_there_is_no_m
     assert "map" not in read_page(tmp_path / "r.html").specs
 
 
+@pytest.fixture
+def no_outlines_package(monkeypatch):
+    """The report without the package the map's outlines come from (installed without the report extra)."""
+    from pipeline.report import geo
+
+    caches = (geo._countries, geo.world_outlines, geo._names)
+    for cache in caches:
+        cache.cache_clear()
+    monkeypatch.setattr(geo, "PACKAGE", "no_such_outlines_package")
+    yield
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_without_the_outlines_package_the_map_section_says_so_and_the_rest_is_there(small_output, tmp_path, capsys,
+                                                                                   no_outlines_package):
+    folder, _ = small_output
+    assert report(capsys, "--output", str(folder), "--out", str(tmp_path / "r.html"))[0] == EXIT_OK
+    page = read_page(tmp_path / "r.html")
+    assert "map" not in page.specs and set(page.specs) == {"articles", "failures", "casualties", "entities"}
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "No map: the map&#39;s country outlines come from the no_such_outlines_package package" in html
+    assert all(f'id="{section}"' in html for section in SECTION_IDS)
+
+
 @pytest.mark.parametrize("args", [["--since", "2026-11-10", "--until", "2026-11-01"], ["--since", "yesterday"]])
 def test_a_bad_period_is_a_usage_error(small_output, capsys, args):
     folder, _ = small_output
