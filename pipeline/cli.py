@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -241,6 +242,20 @@ def cmd_report(argv: list[str]) -> int:
 
 COMMANDS = {"run": cmd_run, "demo": cmd_demo, "enrich": cmd_enrich, "failures": cmd_failures, "watch": cmd_watch,
             "stories": cmd_stories, "report": cmd_report, "backfill": cmd_backfill}
+
+
+def console_main() -> None:
+    """The `wirebeam` command: `main()`, then exit without the interpreter's teardown.
+
+    A process that ran several Beam jobs (backfill runs, `watch`) can be left with gRPC threads of
+    the local runner that abort the teardown ("terminate called without an active exception",
+    SIGABRT) after all work is done and reported: a scheduler would see a failure. Everything is
+    written and flushed before this exit."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
