@@ -163,7 +163,7 @@ def dateline_places(article: dict[str, Any], gazetteer: Gazetteer | None) -> dic
         columns = place_columns(article, [], [], [], gazetteer)
     except Exception:  # the status already says why the columns are empty
         return {}
-    return {k: columns[k] for k in ("countries", "primary_country", "main_place")}
+    return {k: columns[k] for k in ("countries", "primary_country", "dateline_geo", "main_place")}
 
 
 def _dead_letter(article: dict[str, Any], error_type: str, exc: BaseException) -> DeadLetter:

@@ -290,6 +290,7 @@ def body_columns(text: str, wire: WireParts, run_id: str) -> dict[str, Any]:
         "entity_summary": [],
         "countries": [],
         "primary_country": None,
+        "dateline_geo": None,
         "quantities": [],
         "event_counts": [],
         "enrichment_status": None,

@@ -70,7 +70,9 @@ def format_articles_table(paths: list[str], limit: int = 25) -> str:
     rows.sort(key=lambda r: r["published_at"])
     lines = [f"{'published (UTC)':16}  {'source':22}  {'lang':4}  {'country':7}  {'entities':8}  {'counts':24}  title"]
     for row in rows[:limit]:
-        counts = ", ".join(f"{c['category']} {c['low']}" for c in (row["event_counts"] or []) if c["low"])
+        # the incident's counts; cumulative and round-up totals ("since 2023, 20,000 killed") are kept apart
+        counts = ", ".join(f"{c['category']} {c['low']}" for c in (row["event_counts"] or [])
+                           if c["low"] and (c.get("scope") or "incident") == "incident")
         lines.append(
             f"{row['published_at']:%Y-%m-%d %H:%M}  {(row['source'] or '')[:22]:22}  {(row['language'] or '-'):4}  "
             f"{(row.get('primary_country') or '-'):7}  {len(row['entity_summary'] or []):8}  {counts[:24]:24}  "

@@ -38,7 +38,7 @@ STORY_SCHEMA = pa.schema(
         _field("languages", pa.list_(pa.string()), "languages of the copies"),
         _field("top_entities", pa.list_(ENTITY_SUMMARY), "entities of the representative copy, most mentioned first"),
         _field("event_counts", pa.list_(STORY_COUNT), "per category: the latest report's figure and the spread over reports"),
-        _field("place", GEO, "the story's main place (the representative copy's dateline place, else its most mentioned place)"),
+        _field("place", GEO, "the story's main place: the representative copy's dateline place if in its primary country, else its most mentioned place there"),
         _field("country_code", pa.string(), "ISO 3166-1 alpha-2 of the main place"),
         _field("admin1", pa.string(), "first-level division (province, state) of the main place"),
         _field("lat", pa.float64(), "latitude of the main place (its GeoNames feature)"),

@@ -269,9 +269,10 @@ def test_places_reach_the_articles_their_count_rows_and_the_stories(demo):
     rows = {r["article_id"]: r for p in (out / "articles").rglob("first-run-*.parquet") for r in pq.read_table(p).to_pylist()}
     english = [r for r in rows.values() if r["language"] == "en"]
     assert english and all(r["primary_country"] and r["primary_country"] in r["countries"] for r in english)
-    by_dateline = {r["dateline_place"]: r["primary_country"] for r in english}
-    assert (by_dateline["KABUL"], by_dateline["BAGHDAD"], by_dateline["LIMA"], by_dateline["UNITED NATIONS"]) == (
-        "AF", "IQ", "PE", "US")  # every dateline of the sample: tests/enrich/geo/test_geo_sample.py
+    by_dateline = {r["dateline_place"]: (r["dateline_geo"]["country_code"], r["primary_country"]) for r in english}
+    assert (by_dateline["KABUL"], by_dateline["BAGHDAD"], by_dateline["LIMA"]) == (("AF", "AF"), ("IQ", "IQ"), ("PE", "PE"))
+    # filed from the UN's seat about Sudan: the dateline is New York's, the article Sudan's
+    assert by_dateline["UNITED NATIONS"] == ("US", "SD")  # every dateline: tests/enrich/geo/test_geo_sample.py
     named = [q for r in english for q in r["quantities"] if q["place"] in {"Kabul", "Haiti", "Colombia", "Indonesia"}]
     assert named and all(q["place_geo"] and q["place_geo"]["country_code"] for q in named)
     places = [e for r in english for e in r["entities"] if e["label"] in ("GPE", "NORP") and e["geo"]]
@@ -284,6 +285,6 @@ def test_places_reach_the_articles_their_count_rows_and_the_stories(demo):
         f"SELECT * FROM read_parquet('{out}/stories/*/*.parquet', union_by_name = true) WHERE run_id = 'first-run'").df()
     with_dateline = stories[stories["representative_article_id"].map(lambda a: bool(rows[a]["dateline_place"]))]
     assert len(with_dateline) > 10
-    for _, s in with_dateline.iterrows():  # a story's country is its representative copy's dateline country
+    for _, s in with_dateline.iterrows():  # a story's country is its representative copy's primary country
         assert s["country_code"] == rows[s["representative_article_id"]]["primary_country"], s["title"]
     assert "CH" in set(with_dateline["country_code"])  # the German page too (SITTEN), which the model skips

@@ -140,19 +140,36 @@ def place_columns(article: dict, entities: list[dict], summary: list[dict], quan
     out_quantities = [{**q, "place_geo": _quantity_place(q.get("place"), entities, by_name, resolved, gaz)}
                       for q in quantities]
     dateline_geo = _geo(dateline_choice) if dateline_choice else None
+    weights: Counter[str] = Counter({code: float(n) for code, n in country_mentions.items()})
     if dateline_geo and dateline_geo["country_code"]:
-        country_mentions[dateline_geo["country_code"]] += 1  # the dateline is a mention too, the first
-    countries = [c for c, _ in sorted(country_mentions.items(), key=lambda kv: (
+        weights[dateline_geo["country_code"]] += DATELINE_WEIGHT
+    countries = [c for c, _ in sorted(weights.items(), key=lambda kv: (
         -kv[1], -1 if dateline_geo and kv[0] == dateline_geo["country_code"] else _first_of(kv[0], out_entities)))]
-    primary = (dateline_geo or {}).get("country_code") or (countries[0] if countries else None)
+    primary = countries[0] if countries else None
     return {
         "entities": out_entities,
         "entity_summary": out_summary,
         "quantities": out_quantities,
         "countries": countries,
         "primary_country": primary,
-        "main_place": dateline_geo or _most_mentioned(out_summary),
+        "dateline_geo": dateline_geo,
+        "main_place": main_place(dateline_geo, out_summary, primary),
     }
+
+
+# A wire dateline names where the reporter files from: CAIRO for a story about Darfur, UNITED
+# NATIONS for one about Sudan. It outweighs a passing mention of another country and breaks ties,
+# but an article about elsewhere, whose places are mostly in another country, is about that country.
+DATELINE_WEIGHT = 1.5
+
+
+def main_place(dateline_geo: dict | None, summary: list[dict], primary: str | None) -> dict | None:
+    """The article's (and its story's) place: the dateline's when it is in the primary country, else
+    the most mentioned place there (a demonym's country only if nothing else names it)."""
+    if dateline_geo and dateline_geo.get("country_code") == primary:
+        return dateline_geo
+    in_primary = [s for s in summary if (s.get("geo") or {}).get("country_code") == primary]
+    return _most_mentioned(in_primary) or dateline_geo or _most_mentioned(summary)
 
 
 def _is_place(e: dict) -> bool:

@@ -42,9 +42,18 @@ def test_every_place_entity_has_its_geo(columns):
 def test_summary_countries_and_primary_country(columns):
     summary = {s["canonical"]: s["geo"] for s in columns["entity_summary"]}
     assert summary["Homs"]["admin1"] == "Homs" and summary["Turkish"]["country_code"] == "TR"
-    assert columns["countries"] == ["SY", "TR", "LB"]  # most mentioned first; the dateline counts as one mention
-    assert columns["primary_country"] == "LB"  # the dateline's country first (BEIRUT)
-    assert columns["main_place"]["name"] == "Beirut"
+    assert columns["countries"] == ["SY", "TR", "LB"]  # most mentioned first; the dateline weighs 1.5 mentions
+    # filed from BEIRUT about fighting in Syria: the article is about Syria, its place the most mentioned there
+    assert columns["primary_country"] == "SY"
+    assert columns["main_place"]["country_code"] == "SY" and columns["main_place"]["name"] == "Homs"
+
+
+def test_the_dateline_decides_between_countries_mentioned_as_often(gaz):
+    text = "Police in Geneva said two men were arrested. Officials in Yemen confirmed the exchange."
+    entities = entities_of(text, ["Geneva", "Yemen"], [])
+    out = place_columns({"text": text, "dateline_place": "GENEVA"}, entities, summarize_entities(entities), [], gaz)
+    assert out["countries"] == ["CH", "YE"] and out["primary_country"] == "CH"
+    assert out["main_place"]["name"] == "Geneva"
 
 
 def test_count_rows_naming_a_place_carry_its_geo(columns):
