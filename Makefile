@@ -8,11 +8,14 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: install run test test-fast bench bench-throughput schemas sample-warc clean
 
-$(STAMP): pyproject.toml
+# Installed with the Dataflow image's pins as constraints: tests run with the versions workers run.
+PINS   := deploy/dataflow/requirements.txt
+
+$(STAMP): pyproject.toml $(PINS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "wirebeam needs Python 3.10 or newer; run: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test]' -c $(PINS)
 	@# the places gazetteer's index, built once per machine (~10 s) so no run or test worker builds it
 	$(BIN)/python -m pipeline.enrich.geo.gazetteer
 	@touch $(STAMP)
