@@ -209,22 +209,19 @@ def link_key(link: str) -> str:
 
 
 def article_url_keys(article: dict[str, Any]) -> list[str]:
-    """Every URL key that leads to this article: its canonical URL, the URL
-    fetched, and the feed item's link, all canonicalised."""
-    from pipeline.extract.urls import canonicalize_url
-
+    """Every URL key that leads to this article: its canonical URL, the URL fetched, and the feed
+    item's link, all canonicalised; and the item's revision key when the feed said it was revised."""
     keys = [article.get("canonical_url")]
     for url in (article.get("url"), article.get("item_link")):
         if url and url.startswith(("http://", "https://")):
             try:
-                keys.append(canonicalize_url(url))
+                keys.append(link_key(url))
             except ValueError:
-                pass
+                continue
+            if url == article.get("item_link") and article.get("item_updated"):
+                keys.append(revised_url_key(keys[-1], article["item_updated"]))
     return [k for k in keys if k]
 
 
 def seen_rows_of(article: dict[str, Any]) -> list[dict[str, Any]]:
-    keys = article_url_keys(article)
-    if article.get("item_updated") and article.get("item_link"):
-        keys.append(revised_url_key(link_key(article["item_link"]), article["item_updated"]))
-    return seen_rows(article, keys)
+    return seen_rows(article, article_url_keys(article))
